@@ -1,0 +1,79 @@
+import {
+  AckPolicy,
+  DeliverPolicy,
+  DiscardPolicy,
+  type JetStreamManager,
+  type KV,
+  type NatsConnection,
+  nanos,
+  RetentionPolicy,
+  StorageType,
+} from "nats";
+import type { BucketDef, ConsumerDef, StreamDef } from "./topology.ts";
+
+export interface TopologyOptions {
+  /** Replicas for streams and buckets: 1 locally, 3 on a cluster. */
+  replicas: number;
+}
+
+/** Creates the stream if missing, or updates it to the definition (idempotent). */
+export async function ensureStream(jsm: JetStreamManager, def: StreamDef, opts: TopologyOptions) {
+  const config = {
+    name: def.name,
+    subjects: def.subjects,
+    description: def.description,
+    retention: def.retention === "workqueue" ? RetentionPolicy.Workqueue : RetentionPolicy.Limits,
+    storage: StorageType.File,
+    discard: DiscardPolicy.Old,
+    max_age: nanos(def.maxAgeMs),
+    num_replicas: opts.replicas,
+    duplicate_window: nanos(2 * 60 * 1000),
+  };
+  try {
+    await jsm.streams.info(def.name);
+    return await jsm.streams.update(def.name, config);
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+    return await jsm.streams.add(config);
+  }
+}
+
+/** Creates or updates a durable pull consumer (idempotent). */
+export async function ensureConsumer(jsm: JetStreamManager, def: ConsumerDef) {
+  const config = {
+    durable_name: def.durable,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    filter_subject: def.filterSubject,
+    ack_wait: nanos(def.ackWaitMs),
+    max_deliver: def.maxDeliver,
+    max_ack_pending: def.maxAckPending,
+  };
+  try {
+    await jsm.consumers.info(def.stream, def.durable);
+    return await jsm.consumers.update(def.stream, def.durable, config);
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+    return await jsm.consumers.add(def.stream, config);
+  }
+}
+
+/** Opens (creating if missing) a KV bucket with its bucket-level TTL. */
+export async function openBucket(
+  nc: NatsConnection,
+  def: BucketDef,
+  opts: TopologyOptions & { ttlMs?: number },
+): Promise<KV> {
+  const ttl = opts.ttlMs ?? def.ttlMs;
+  return nc.jetstream().views.kv(def.name, {
+    history: def.history,
+    replicas: opts.replicas,
+    ...(ttl > 0 ? { ttl } : {}),
+    description: def.description,
+  });
+}
+
+function isNotFound(err: unknown): boolean {
+  const e = err as { code?: string; api_error?: { err_code?: number } };
+  return e?.code === "404" || e?.api_error?.err_code === 10059 || e?.api_error?.err_code === 10014;
+}

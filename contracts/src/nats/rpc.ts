@@ -1,0 +1,155 @@
+import {
+  type NatsConnection,
+  ErrorCode as NatsErrorCode,
+  type Service,
+  type ServiceMsg,
+} from "nats";
+import type { Logger } from "pino";
+import type { z } from "zod";
+import { AppError, codeForStatus, isAppError } from "../errors.ts";
+import {
+  MediaCreateRequest,
+  MediaCreateResponse,
+  MediaGetRequest,
+  MediaGetResponse,
+  StreamTokenIssueRequest,
+  StreamTokenIssueResponse,
+} from "../schemas/rpc.ts";
+import { decodeJson, encodeJson } from "./codec.ts";
+import { type CallContext, contextHeaders, HEADER, readContext } from "./headers.ts";
+import { type ServiceName, SUBJECTS } from "./topology.ts";
+
+/** A request/reply contract: one subject, a request schema and a response schema. */
+export interface RpcDef<Req extends z.ZodType = z.ZodType, Res extends z.ZodType = z.ZodType> {
+  service: ServiceName;
+  /** Endpoint name in the services framework. */
+  endpoint: string;
+  subject: string;
+  request: Req;
+  response: Res;
+}
+
+const rpc = <Req extends z.ZodType, Res extends z.ZodType>(d: RpcDef<Req, Res>) => d;
+
+export const RPC = {
+  mediaCreate: rpc({
+    service: "catalogue",
+    endpoint: "media-create",
+    subject: SUBJECTS.mediaCreate,
+    request: MediaCreateRequest,
+    response: MediaCreateResponse,
+  }),
+  mediaGet: rpc({
+    service: "catalogue",
+    endpoint: "media-get",
+    subject: SUBJECTS.mediaGet,
+    request: MediaGetRequest,
+    response: MediaGetResponse,
+  }),
+  tokenIssue: rpc({
+    service: "streaming",
+    endpoint: "token-issue",
+    subject: SUBJECTS.tokenIssue,
+    request: StreamTokenIssueRequest,
+    response: StreamTokenIssueResponse,
+  }),
+} as const;
+
+/**
+ * Calls an RPC with a validated payload and returns the validated answer. Failures
+ * come back as AppError: no responders → `unavailable`, timeout → `timeout`, a
+ * service error → the code it carried.
+ */
+export async function request<D extends RpcDef>(
+  nc: NatsConnection,
+  def: D,
+  payload: z.input<D["request"]>,
+  ctx: CallContext & { timeoutMs?: number } = {},
+): Promise<z.output<D["response"]>> {
+  const body = def.request.parse(payload);
+  let reply: Awaited<ReturnType<NatsConnection["request"]>>;
+  try {
+    reply = await nc.request(def.subject, encodeJson(body), {
+      timeout: ctx.timeoutMs ?? 5000,
+      headers: contextHeaders(ctx),
+    });
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === NatsErrorCode.NoResponders) {
+      throw new AppError("unavailable", `${def.service} is not available`, undefined, {
+        cause: err,
+      });
+    }
+    if (code === NatsErrorCode.Timeout) {
+      throw new AppError("timeout", `${def.service} did not answer in time`, undefined, {
+        cause: err,
+      });
+    }
+    throw new AppError("unavailable", `cannot reach ${def.service}`, undefined, { cause: err });
+  }
+  const errCode = reply.headers?.get(HEADER.serviceErrorCode);
+  if (errCode) {
+    const message = reply.headers?.get(HEADER.serviceError) || `${def.service} failed`;
+    let details: unknown;
+    try {
+      details = reply.data.length ? JSON.parse(new TextDecoder().decode(reply.data)) : undefined;
+    } catch {
+      details = undefined;
+    }
+    throw new AppError(codeForStatus(Number(errCode)), message, details);
+  }
+  return decodeJson(def.response, reply.data, `${def.subject} response`) as z.output<D["response"]>;
+}
+
+export type RpcHandler<D extends RpcDef> = (
+  payload: z.output<D["request"]>,
+  ctx: CallContext,
+) => Promise<z.input<D["response"]>>;
+
+/**
+ * Adds an endpoint for an RPC to a service: the handler only ever sees a validated
+ * payload; its AppErrors travel back as service errors with an HTTP-like code.
+ */
+export function serveRpc<D extends RpcDef>(
+  service: Service,
+  def: D,
+  handler: RpcHandler<D>,
+  logger: Logger,
+): void {
+  service.addEndpoint(def.endpoint, {
+    subject: def.subject,
+    handler: (err, msg) => {
+      if (err) {
+        logger.error({ err, subject: def.subject }, "endpoint stopped");
+        return;
+      }
+      void answer(def, handler, msg, logger);
+    },
+  });
+}
+
+async function answer<D extends RpcDef>(
+  def: D,
+  handler: RpcHandler<D>,
+  msg: ServiceMsg,
+  logger: Logger,
+) {
+  const started = performance.now();
+  const ctx = readContext(msg.headers);
+  const log = logger.child({ subject: def.subject, request_id: ctx.requestId });
+  try {
+    const payload = decodeJson(def.request, msg.data, def.subject) as z.output<D["request"]>;
+    const result = def.response.parse(await handler(payload, ctx));
+    msg.respond(encodeJson(result));
+    log.info({ ms: Math.round(performance.now() - started) }, "rpc ok");
+  } catch (err) {
+    const appErr = isAppError(err)
+      ? err
+      : new AppError("internal", "internal error", undefined, { cause: err });
+    if (appErr.code === "internal") log.error({ err }, "rpc failed");
+    else
+      log.info({ code: appErr.code, ms: Math.round(performance.now() - started) }, "rpc refused");
+    const body = appErr.details === undefined ? undefined : encodeJson(appErr.details);
+    msg.respondError(appErr.status, appErr.message, body);
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * @streamstack/contracts/server — what a service needs to live on the platform.
+ * All `nats` imports stay inside contracts/src/nats, so a move to `@nats-io/*` is
+ * one folder's change.
+ */
+
+export type { JetStreamClient, JetStreamManager, JsMsg, KV, NatsConnection, Service } from "nats";
+export { revokedJtiKey, startTokenVerifier, type TokenVerifier } from "./auth/verifier.ts";
+export { bearerToken, requireAuth } from "./http/auth.ts";
+export { createEdge, type EdgeEnv, type EdgeVariables } from "./http/edge.ts";
+export { mountOps, type ReadinessCheck } from "./http/ops.ts";
+export { type HttpServer, listen } from "./http/serve.ts";
+export { parseJson, parseParam, parseQuery } from "./http/validate.ts";
+export * from "./index.ts";
+export { decodeJson, encodeJson } from "./nats/codec.ts";
+export { connectNats, type NatsOptions } from "./nats/connect.ts";
+export {
+  type Consumption,
+  consume,
+  type MessageHandler,
+  PoisonMessage,
+  RetryLater,
+} from "./nats/consume.ts";
+export {
+  mediaEvent,
+  publishCatalogueEvent,
+  publishProcessingJob,
+  publishProcessingResult,
+} from "./nats/events.ts";
+export { type CallContext, contextHeaders, HEADER, readContext } from "./nats/headers.ts";
+export {
+  ensureConsumer,
+  ensureStream,
+  openBucket,
+  type TopologyOptions,
+} from "./nats/jetstream.ts";
+export { RPC, type RpcDef, type RpcHandler, request, serveRpc } from "./nats/rpc.ts";
+export { BaseEnv, DatabaseEnv, parseEnv, S3Env } from "./runtime/config.ts";
+export { type Database, openDatabase } from "./runtime/database.ts";
+export { type ServiceKit, startKit } from "./runtime/kit.ts";
+export { type Running, runService } from "./runtime/lifecycle.ts";
+export { createLogger, type Logger } from "./runtime/logger.ts";
+export { createMetrics, type Metrics } from "./runtime/metrics.ts";
+export { createS3Client, ensureBuckets, type S3Options } from "./runtime/s3.ts";
