@@ -39,3 +39,16 @@ export const ProcessingResult = z.discriminatedUnion("outcome", [
   }),
 ]);
 export type ProcessingResult = z.infer<typeof ProcessingResult>;
+
+/**
+ * The server's advisory on `SUBJECTS.maxDeliveriesAdvisory(stream, consumer)` when a
+ * message exhausted `max_deliver` (`io.nats.jetstream.advisory.v1.max_deliver`). Only
+ * the fields the platform reads; the message itself stays in a work-queue stream.
+ */
+export const MaxDeliveriesAdvisory = z.object({
+  stream: z.string(),
+  consumer: z.string(),
+  stream_seq: z.number().int().positive(),
+  deliveries: z.number().int().nonnegative(),
+});
+export type MaxDeliveriesAdvisory = z.infer<typeof MaxDeliveriesAdvisory>;
