@@ -1,0 +1,69 @@
+/**
+ * Where to take the thumbnail from and how big to make it. Pure arithmetic so the
+ * rules are tested without ffmpeg.
+ */
+
+export const THUMBNAIL_MAX_WIDTH = 640;
+/** Never seek further than this: the thumbnail should show the start of the video. */
+export const MAX_SEEK_S = 5;
+
+export interface Size {
+  width: number;
+  height: number;
+}
+
+/**
+ * The size a player shows: coded size stretched by the sample aspect ratio (anamorphic
+ * video) and turned by the rotation metadata (phone video). ffmpeg applies both when
+ * decoding, so the thumbnail must be sized from this, not from the coded size.
+ */
+export function displaySize(
+  coded: Size,
+  opts: { sampleAspect?: number | null; rotation?: number | null } = {},
+): Size {
+  const sar = opts.sampleAspect && opts.sampleAspect > 0 ? opts.sampleAspect : 1;
+  const width = Math.max(1, Math.round(coded.width * sar));
+  const quarterTurns = Math.round((opts.rotation ?? 0) / 90);
+  const sideways = Math.abs(quarterTurns) % 2 === 1;
+  return sideways ? { width: coded.height, height: width } : { width, height: coded.height };
+}
+
+/**
+ * At most `maxWidth` wide (never upscaled), aspect kept, both sides even (what the
+ * JPEG encoder's chroma subsampling wants) and at least 2.
+ */
+export function thumbnailSize(display: Size, maxWidth = THUMBNAIL_MAX_WIDTH): Size {
+  const width = Math.max(2, evenDown(Math.min(maxWidth, display.width)));
+  const height = Math.max(2, evenNearest((width * display.height) / display.width));
+  return { width, height };
+}
+
+/**
+ * The first frames are often black (fade-in, encoder warm-up): look 10 % into the
+ * video, but no later than 5 s. Unknown duration → the start.
+ */
+export function thumbnailSeekSeconds(durationS: number | null): number {
+  if (durationS === null || !Number.isFinite(durationS) || durationS <= 0) return 0;
+  return round3(Math.min(durationS * 0.1, MAX_SEEK_S));
+}
+
+/**
+ * How many consecutive frames ffmpeg's `thumbnail` filter compares to pick the most
+ * representative one: about one second of video, bounded so 4K stays cheap.
+ */
+export function thumbnailWindowFrames(fps: number | null): number {
+  if (fps === null || !Number.isFinite(fps) || fps <= 0) return 25;
+  return Math.min(60, Math.max(10, Math.round(fps)));
+}
+
+function evenDown(n: number): number {
+  return Math.floor(n / 2) * 2;
+}
+
+function evenNearest(n: number): number {
+  return Math.round(n / 2) * 2;
+}
+
+function round3(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
