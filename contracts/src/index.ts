@@ -11,4 +11,5 @@ export * from "./schemas/common.ts";
 export * from "./schemas/events.ts";
 export * from "./schemas/jobs.ts";
 export * from "./schemas/media.ts";
+export * from "./schemas/ops.ts";
 export * from "./schemas/rpc.ts";

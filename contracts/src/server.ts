@@ -35,10 +35,11 @@ export {
   type TopologyOptions,
 } from "./nats/jetstream.ts";
 export { RPC, type RpcDef, type RpcHandler, request, serveRpc } from "./nats/rpc.ts";
+export { collectServiceStats } from "./nats/services.ts";
 export { BaseEnv, DatabaseEnv, parseEnv, S3Env } from "./runtime/config.ts";
 export { type Database, openDatabase } from "./runtime/database.ts";
 export { type ServiceKit, startKit } from "./runtime/kit.ts";
 export { type Running, runService } from "./runtime/lifecycle.ts";
 export { createLogger, type Logger } from "./runtime/logger.ts";
 export { createMetrics, type Metrics } from "./runtime/metrics.ts";
-export { createS3Client, ensureBuckets, type S3Options } from "./runtime/s3.ts";
+export { createS3Client, ensureBuckets, type S3Options, s3ClientConfig } from "./runtime/s3.ts";

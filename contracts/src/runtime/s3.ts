@@ -1,4 +1,9 @@
-import { CreateBucketCommand, HeadBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import {
+  CreateBucketCommand,
+  HeadBucketCommand,
+  S3Client,
+  type S3ClientConfig,
+} from "@aws-sdk/client-s3";
 
 export interface S3Options {
   endpoint?: string | undefined;
@@ -13,14 +18,22 @@ export interface S3Options {
  * the object and reports success (ENVIRONMENT.md).
  */
 export function createS3Client(opts: S3Options): S3Client {
-  return new S3Client({
+  return new S3Client(s3ClientConfig(opts));
+}
+
+/**
+ * The settings behind `createS3Client`, for libraries that build their own client from
+ * a config (e.g. `@tus/s3-store`), so they get the same mandatory options.
+ */
+export function s3ClientConfig(opts: S3Options): S3ClientConfig {
+  return {
     endpoint: opts.endpoint,
     region: opts.region,
     forcePathStyle: true,
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
     credentials: { accessKeyId: opts.accessKeyId, secretAccessKey: opts.secretAccessKey },
-  });
+  };
 }
 
 /** Creates the buckets that are missing (idempotent, safe with concurrent replicas). */
