@@ -1,0 +1,36 @@
+import type { IncomingMessage } from "node:http";
+import { pipeline } from "node:stream";
+import { AppError, type Logger } from "@streamstack/contracts/server";
+import type { S3Origin } from "../s3/origin.ts";
+import { type Exchange, sendError } from "./exchange.ts";
+
+/**
+ * Turns an S3 answer that cannot be relayed into an AppError, before any byte reaches
+ * the client. The refused response's body is discarded so its socket can be reused.
+ */
+export function refuseUnexpected(
+  upstream: IncomingMessage,
+  object: { origin: S3Origin; bucket: string; key: string },
+  accept: readonly number[],
+): void {
+  const status = upstream.statusCode ?? 0;
+  if (accept.includes(status)) return;
+  upstream.resume();
+  if (status === 404) throw new AppError("not_found", "the requested media is no longer stored");
+  // A refused signature (clock skew, rotated keys): sign afresh next time.
+  if (status === 403) object.origin.forget(object.bucket, object.key);
+  throw new AppError("unavailable", `object storage answered ${status}`, undefined, {
+    cause: { bucket: object.bucket, key: object.key, status },
+  });
+}
+
+/**
+ * Streams the S3 body to the client as Node streams, no conversion: the pipe pauses
+ * S3 when the client reads slowly (backpressure), and a client that leaves destroys
+ * the S3 response, which closes that S3 connection.
+ */
+export function relay(upstream: IncomingMessage, ex: Exchange, logger: Logger): void {
+  pipeline(upstream, ex.res, (err) => {
+    if (err && !ex.signal.aborted) sendError(ex, err, logger);
+  });
+}
