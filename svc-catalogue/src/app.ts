@@ -1,0 +1,111 @@
+import {
+  CONSUMERS,
+  createEdge,
+  ensureConsumer,
+  ensureStream,
+  type Logger,
+  listen,
+  mountOps,
+  STREAMS,
+  startKit,
+  startTokenVerifier,
+} from "@streamstack/contracts/server";
+import { createCatalogue } from "./catalogue.ts";
+import type { CatalogueConfig } from "./config.ts";
+import { openCatalogueDatabase } from "./db/database.ts";
+import { eventRoutes } from "./http/events.ts";
+import { mediaRoutes } from "./http/media.ts";
+import { followCatalogueEvents } from "./nats/live-events.ts";
+import { serveMediaRpc } from "./nats/media-rpc.ts";
+import { startOutboxRelay } from "./nats/outbox-relay.ts";
+import { consumeProcessingResults } from "./nats/processing-results.ts";
+
+export interface RunningCatalogue {
+  port: number;
+  close(): Promise<void>;
+}
+
+/** The catalogue service: Postgres-backed media items behind HTTP and NATS edges. */
+export async function startCatalogue(
+  config: CatalogueConfig,
+  opts: { logger?: Logger } = {},
+): Promise<RunningCatalogue> {
+  const kit = await startKit({
+    name: "catalogue",
+    description: "Media items: browse, search, edit; applies processing results",
+    env: config,
+    ...(opts.logger ? { logger: opts.logger } : {}),
+  });
+  const cleanup: Array<() => Promise<unknown> | unknown> = [() => kit.close()];
+  let closing: Promise<void> | undefined;
+  const closeAll = () => {
+    closing ??= (async () => {
+      for (const step of cleanup.reverse()) await step();
+    })();
+    return closing;
+  };
+  try {
+    const database = await openCatalogueDatabase(config.DATABASE_URL);
+    cleanup.push(() => database.close());
+    const replicas = { replicas: config.NATS_REPLICAS };
+    await ensureStream(kit.jsm, STREAMS.catalogueEvents, replicas);
+    // Owned by the thumbnailer; ensured here too so the start order does not matter.
+    await ensureStream(kit.jsm, STREAMS.processingResults, replicas);
+    await ensureConsumer(kit.jsm, CONSUMERS.processingResults);
+    const verifier = await startTokenVerifier({
+      nc: kit.nc,
+      issuer: config.JWT_ISSUER,
+      replicas: config.NATS_REPLICAS,
+      logger: kit.logger,
+    });
+    cleanup.push(() => verifier.stop());
+
+    const relay = startOutboxRelay({
+      db: database.db,
+      js: kit.js,
+      logger: kit.logger,
+      pollMs: config.OUTBOX_POLL_MS,
+    });
+    cleanup.push(() => relay.stop());
+    const catalogue = createCatalogue(database.db, relay.wake);
+    serveMediaRpc(kit.service, catalogue, kit.logger);
+    cleanup.push(() => kit.service.stop().catch(() => undefined));
+    const results = await consumeProcessingResults(kit, catalogue, config.RESULTS_CONCURRENCY);
+    cleanup.push(() => results.stop());
+
+    const liveStreams = new Set<() => void>();
+    const edge = createEdge(kit);
+    mountOps(edge, { nats: () => kit.nc.flush(), db: () => database.sql`select 1` }, kit.metrics);
+    edge.route(
+      "/",
+      eventRoutes({
+        verifier,
+        follow: (afterSeq) => followCatalogueEvents(kit, afterSeq),
+        heartbeatMs: config.SSE_HEARTBEAT_MS,
+        onShutdown: (stop) => {
+          liveStreams.add(stop);
+          return () => liveStreams.delete(stop);
+        },
+      }),
+    );
+    edge.route(
+      "/",
+      mediaRoutes({
+        catalogue,
+        verifier,
+        issue: { nc: kit.nc, timeoutMs: config.STREAM_TOKEN_TIMEOUT_MS },
+      }),
+    );
+    const http = await listen(edge, { host: config.HOST, port: config.PORT });
+    cleanup.push(() => http.close());
+    // Open SSE responses would keep the HTTP server from closing: end them first.
+    cleanup.push(() => {
+      for (const stop of liveStreams) stop();
+    });
+    kit.logger.info({ port: http.port }, "catalogue listening");
+    return { port: http.port, close: closeAll };
+  } catch (err) {
+    await closeAll().catch(() => undefined);
+    throw err;
+  }
+}
