@@ -1,0 +1,8 @@
+import { cleanup } from "@solidjs/testing-library";
+import { afterEach } from "vitest";
+import "../zod-config.ts";
+
+afterEach(() => {
+  cleanup();
+  localStorage.clear();
+});

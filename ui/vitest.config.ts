@@ -1,0 +1,16 @@
+import solid from "vite-plugin-solid";
+import { defineProject } from "vitest/config";
+
+// The `ui` project of the root vitest.config.ts: component and pure tests under src/,
+// in jsdom, compiled by the same Solid plugin as the build. The browser e2e under
+// test/ belongs to the root `integration` project (it needs the whole stack).
+export default defineProject({
+  plugins: [solid()],
+  test: {
+    name: "ui",
+    root: import.meta.dirname,
+    include: ["src/**/*.test.{ts,tsx}"],
+    environment: "jsdom",
+    setupFiles: ["src/test-support/setup.ts"],
+  },
+});
