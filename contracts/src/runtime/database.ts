@@ -10,8 +10,9 @@ export interface Database<TSchema extends Record<string, unknown>> {
 
 /**
  * Opens a service's own database, creating it when missing, and applies the
- * committed drizzle-kit migrations (idempotent; safe for replicas starting together,
- * as drizzle runs them in one transaction).
+ * committed drizzle-kit migrations (idempotent; safe for replicas starting together:
+ * they take turns on an advisory lock, since drizzle's migrator does not lock and two
+ * racing `CREATE TYPE`/`CREATE TABLE`s fail one replica).
  */
 export async function openDatabase<TSchema extends Record<string, unknown>>(
   url: string,
@@ -21,9 +22,19 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(
   await createDatabaseIfMissing(url);
   const sql = postgres(url, { max: 10, onnotice: () => undefined, connect_timeout: 10 });
   const db = drizzle(sql, { schema });
-  await migrate(db, { migrationsFolder });
+  const lock = await sql.reserve(); // session-level lock: one connection holds it throughout
+  try {
+    await lock`select pg_advisory_lock(${MIGRATION_LOCK})`;
+    await migrate(db, { migrationsFolder });
+  } finally {
+    await lock`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => undefined);
+    lock.release();
+  }
   return { sql, db, close: () => sql.end({ timeout: 5 }) };
 }
+
+/** Advisory lock key for migrations (advisory locks are per database). */
+const MIGRATION_LOCK = 7_405_307_311;
 
 async function createDatabaseIfMissing(url: string): Promise<void> {
   const target = new URL(url);
