@@ -59,7 +59,9 @@ export async function consume<S extends z.ZodType>(
     } catch (err) {
       if (err instanceof PoisonMessage || (isAppError(err) && err.code === "invalid_request")) {
         log.warn({ ...meta, err }, "message terminated");
-        msg.term(err.message);
+        // No reason argument: nats-server 2.9 ignores "+TERM <reason>" entirely (the message
+        // stays ack-pending and is redelivered); the reason is in the log line above.
+        msg.term();
       } else if (err instanceof RetryLater) {
         log.warn({ ...meta, err: err.message, delay_ms: err.delayMs }, "message retried");
         msg.nak(err.delayMs);
