@@ -12,6 +12,8 @@ export const ThumbnailerEnv = BaseEnv.extend(S3Env.shape).extend({
   FFPROBE_PATH: z.string().min(1).optional(),
   /** ffprobe/ffmpeg are killed after this long; the job is then retried. */
   THUMBNAILER_MEDIA_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
+  /** First retry delay of a transient failure; the n-th delivery waits n times this. */
+  THUMBNAILER_RETRY_BASE_MS: z.coerce.number().int().min(0).default(2000),
   /**
    * Consumer settings. The defaults come from contracts; overriding them is for tests
    * (a short ack wait to exercise redelivery). Every instance applies its values to the

@@ -80,3 +80,8 @@ function lastLine(text: string): string {
     .filter(Boolean);
   return (lines.at(-1) ?? "").slice(0, 300);
 }
+
+/** Delay before a retried job comes back: grows with each delivery (2 s, 4 s, 6 s …). */
+export function retryDelayMs(delivery: number, baseMs = 2000): number {
+  return baseMs * Math.max(1, delivery);
+}

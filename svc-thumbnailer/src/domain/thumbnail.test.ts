@@ -8,55 +8,37 @@ import {
 } from "./thumbnail.ts";
 
 describe("thumbnailSize", () => {
+  // [display width, display height, thumbnail width, thumbnail height]
   it.each([
-    [
-      { width: 1280, height: 720 },
-      { width: 640, height: 360 },
-    ],
-    [
-      { width: 1920, height: 1080 },
-      { width: 640, height: 360 },
-    ],
-    [
-      { width: 3840, height: 1608 },
-      { width: 640, height: 268 },
-    ],
-    [
-      { width: 720, height: 1280 },
-      { width: 640, height: 1138 },
-    ],
-    [
-      { width: 320, height: 240 },
-      { width: 320, height: 240 },
-    ],
-    [
-      { width: 321, height: 241 },
-      { width: 320, height: 240 },
-    ],
-    [
-      { width: 1, height: 1 },
-      { width: 2, height: 2 },
-    ],
-    [
-      { width: 4000, height: 2 },
-      { width: 640, height: 2 },
-    ],
-  ])("%o → %o", (display, expected) => {
-    expect(thumbnailSize(display)).toEqual(expected);
+    [1280, 720, 640, 360],
+    [1920, 1080, 640, 360],
+    [3840, 1608, 640, 268],
+    [720, 1280, 360, 640],
+    [1080, 1080, 640, 640],
+    [320, 240, 320, 240],
+    [321, 241, 320, 240],
+    [8, 3, 8, 2],
+    [1, 1, 2, 2],
+    [4000, 2, 640, 2],
+    [2, 4000, 2, 640],
+  ])("%i x %i → %i x %i", (width, height, tw, th) => {
+    expect(thumbnailSize({ width, height })).toEqual({ width: tw, height: th });
   });
 
-  it("is never wider than the limit, always even, and keeps the aspect within rounding", () => {
+  it("fits the 640 box, never upscales, stays even, and keeps the aspect within rounding", () => {
     fc.assert(
       fc.property(fc.integer({ min: 2, max: 8192 }), fc.integer({ min: 2, max: 8192 }), (w, h) => {
         const t = thumbnailSize({ width: w, height: h });
-        expect(t.width).toBeLessThanOrEqual(Math.max(640, 2));
-        expect(t.width).toBeLessThanOrEqual(Math.max(w, 2));
         expect(t.width % 2).toBe(0);
         expect(t.height % 2).toBe(0);
-        expect(t.height).toBeGreaterThanOrEqual(2);
-        // Rounding to even moves the height by at most 1 px from the exact value.
-        const exact = (t.width * h) / w;
-        expect(Math.abs(t.height - exact)).toBeLessThanOrEqual(Math.max(1, 2 - exact));
+        expect(Math.max(t.width, t.height)).toBeLessThanOrEqual(640);
+        expect(t.width).toBeLessThanOrEqual(Math.max(w, 2));
+        expect(t.height).toBeLessThanOrEqual(Math.max(h, 2));
+        // The long side is exact (even-rounded down); the short side is within 1 px of
+        // the exact value (or clamped to the 2 px minimum).
+        const exactShort = w >= h ? (t.width * h) / w : (t.height * w) / h;
+        const short = w >= h ? t.height : t.width;
+        expect(Math.abs(short - exactShort)).toBeLessThanOrEqual(Math.max(1, 2 - exactShort));
       }),
     );
   });

@@ -29,13 +29,25 @@ export function displaySize(
 }
 
 /**
- * At most `maxWidth` wide (never upscaled), aspect kept, both sides even (what the
- * JPEG encoder's chroma subsampling wants) and at least 2.
+ * Fits the display size in a `box` x `box` square: at most 640 px wide (the catalogue's
+ * card width) and, so a portrait video does not become a 1138 px tall strip, at most
+ * as tall. Never upscaled; aspect kept; both sides even (what the JPEG encoder's chroma
+ * subsampling wants) and at least 2.
  */
-export function thumbnailSize(display: Size, maxWidth = THUMBNAIL_MAX_WIDTH): Size {
-  const width = Math.max(2, evenDown(Math.min(maxWidth, display.width)));
-  const height = Math.max(2, evenNearest((width * display.height) / display.width));
-  return { width, height };
+export function thumbnailSize(display: Size, box = THUMBNAIL_MAX_WIDTH): Size {
+  const landscape = display.width >= display.height;
+  const [long, short] = landscape
+    ? [display.width, display.height]
+    : [display.height, display.width];
+  const longSide = Math.max(2, evenDown(Math.min(long, box)));
+  // Rounding to even must not make the short side larger than the source's.
+  const shortSide = Math.min(
+    Math.max(2, evenNearest((longSide * short) / long)),
+    Math.max(2, evenDown(short)),
+  );
+  return landscape
+    ? { width: longSide, height: shortSide }
+    : { width: shortSide, height: longSide };
 }
 
 /**

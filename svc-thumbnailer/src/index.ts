@@ -1,0 +1,3 @@
+// @streamstack/thumbnailer: the worker that probes uploads and renders their thumbnails.
+export { startThumbnailer, type Thumbnailer } from "./app.ts";
+export { type ThumbnailerConfig, ThumbnailerEnv } from "./config.ts";

@@ -1,0 +1,42 @@
+import type { Size } from "../domain/thumbnail.ts";
+import { READ_TIMEOUT_US, type ToolOptions } from "./ffprobe.ts";
+import { runTool } from "./tool.ts";
+
+export interface ThumbnailPlan {
+  /** Input seek (fast, keyframe-based, then decoded up to the exact point). */
+  seekS: number;
+  /** Frames the `thumbnail` filter compares to skip black or blurred ones. */
+  windowFrames: number;
+  /** Output size, computed from the display size (ffmpeg auto-rotates before scaling). */
+  size: Size;
+}
+
+/**
+ * Renders one JPEG from a (presigned) URL and returns its bytes, read from stdout: the
+ * video is never downloaded whole nor written to disk. An empty result means no frame
+ * was decoded after the seek point (the caller may try again from the start).
+ */
+export async function renderThumbnail(
+  url: string,
+  plan: ThumbnailPlan,
+  opts: ToolOptions,
+): Promise<Buffer> {
+  const filters = [
+    `thumbnail=${plan.windowFrames}`,
+    `scale=${plan.size.width}:${plan.size.height}`,
+    "setsar=1",
+  ].join(",");
+  // biome-ignore format: flag pairs read best one pair per line
+  const args = [
+    "-hide_banner", "-nostdin", "-v", "error",
+    "-rw_timeout", READ_TIMEOUT_US,
+    "-ss", String(plan.seekS),
+    "-i", url,
+    "-an", "-sn", "-dn",
+    "-vf", filters,
+    "-frames:v", "1",
+    "-c:v", "mjpeg", "-q:v", "3",
+    "-f", "image2pipe", "pipe:1",
+  ];
+  return runTool({ tool: "ffmpeg", ...opts, args, maxStdoutBytes: 8 * 1024 * 1024 });
+}

@@ -1,0 +1,34 @@
+import { type MediaProbe, parseProbeOutput } from "../domain/probe.ts";
+import { runTool } from "./tool.ts";
+
+export interface ToolOptions {
+  path: string;
+  timeoutMs: number;
+  signal?: AbortSignal | undefined;
+}
+
+/** An HTTP read that stalls this long fails the run instead of waiting for the kill timer. */
+export const READ_TIMEOUT_US = String(30_000_000);
+
+/**
+ * Probes a video through a (presigned) URL. ffprobe reads only what it needs with HTTP
+ * range requests: the head of a faststart MP4, head and tail for moov-at-end.
+ */
+export async function probeMedia(url: string, opts: ToolOptions): Promise<MediaProbe> {
+  // biome-ignore format: flag pairs read best one pair per line
+  const args = [
+    "-v", "error",
+    "-rw_timeout", READ_TIMEOUT_US,
+    "-print_format", "json",
+    "-show_format", "-show_streams",
+    url,
+  ];
+  const stdout = await runTool({ tool: "ffprobe", ...opts, args, maxStdoutBytes: 4 * 1024 * 1024 });
+  let json: unknown;
+  try {
+    json = JSON.parse(stdout.toString("utf8"));
+  } catch {
+    json = undefined; // parseProbeOutput rejects it with a clear reason
+  }
+  return parseProbeOutput(json);
+}
