@@ -11,7 +11,11 @@ afterAll(() => world?.close());
 describe("two replicas starting at once on an empty database", () => {
   it("both start, migrate once and create the admin once", async () => {
     const fresh = await createTestDatabase("auth_replicas");
-    const admin = { DATABASE_URL: fresh, ADMIN_EMAIL: "ops@example.com", ADMIN_PASSWORD: "ops-password" };
+    const admin = {
+      DATABASE_URL: fresh,
+      ADMIN_EMAIL: "ops@example.com",
+      ADMIN_PASSWORD: "ops-password",
+    };
     const [a, b] = await Promise.all([world.start(admin), world.start(admin)]);
     await tokensOf(await a.client.login("ops@example.com", "ops-password"));
     await tokensOf(await b.client.login("ops@example.com", "ops-password"));

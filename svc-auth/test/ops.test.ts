@@ -1,0 +1,102 @@
+import { parseEnv } from "@streamstack/contracts/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startAuth } from "../src/app.ts";
+import { AuthEnv } from "../src/config.ts";
+import { type AuthWorld, silent, startAuthWorld } from "./support.ts";
+
+let world: AuthWorld;
+beforeAll(async () => {
+  world = await startAuthWorld();
+});
+afterAll(() => world?.close());
+
+const pgConnections = async () =>
+  (
+    await world.sql`select count(*)::int as n from pg_stat_activity where datname = current_database()`
+  )[0]?.n as number;
+const natsConnections = async () =>
+  ((await (await fetch(`${world.nats.monitorUrl}/connz`)).json()) as { num_connections: number })
+    .num_connections;
+
+describe("ops routes", () => {
+  it("/healthz answers ok and /readyz checks NATS and Postgres", async () => {
+    const health = await world.client.call("GET", "/healthz");
+    expect(health.status).toBe(200);
+    const ready = await world.client.call("GET", "/readyz");
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: "ready", checks: { nats: "ok", db: "ok" } });
+  });
+
+  it("/metrics exposes request and sign-in metrics in Prometheus text", async () => {
+    await world.client.login("nobody@example.com", "wrong-password");
+    const res = await world.client.call("GET", "/metrics");
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toMatch(/auth_outcomes_total\{event="login",outcome="failed",service="auth"\} 1/);
+    expect(text).toMatch(
+      /http_request_duration_seconds_count\{[^}]*route="\/api\/v1\/auth\/login"/,
+    );
+  });
+
+  it("echoes the request id and answers unknown routes with a JSON 404", async () => {
+    const res = await world.client.call("GET", "/api/v1/auth/nope", undefined, {
+      "x-request-id": "req-42",
+    });
+    expect(res.status).toBe(404);
+    expect(res.headers.get("x-request-id")).toBe("req-42");
+    expect((await res.json()).error.code).toBe("not_found");
+  });
+});
+
+describe("configuration", () => {
+  it("fails fast, naming the variables, when no signing key is configured", () => {
+    expect(() =>
+      parseEnv(AuthEnv, { PORT: "0", DATABASE_URL: "postgres://x@127.0.0.1/auth" }),
+    ).toThrow(/JWT_PRIVATE_KEY.*JWT_PRIVATE_KEY_FILE/s);
+  });
+
+  it("refuses half a bootstrap admin and applies the documented defaults", () => {
+    const base = { PORT: "0", DATABASE_URL: "postgres://x@127.0.0.1/auth", JWT_PRIVATE_KEY: "pem" };
+    expect(() => parseEnv(AuthEnv, { ...base, ADMIN_EMAIL: "a@example.com" })).toThrow(
+      /ADMIN_PASSWORD/,
+    );
+    expect(parseEnv(AuthEnv, base)).toMatchObject({
+      ACCESS_TOKEN_TTL_S: 1800,
+      REFRESH_TOKEN_TTL_S: 604800,
+      REGISTRATION_ENABLED: true,
+      LOGIN_MAX_FAILURES_PER_EMAIL: 5,
+      LOGIN_MAX_FAILURES_PER_IP: 20,
+      LOGIN_FAILURE_WINDOW_S: 900,
+    });
+    expect(parseEnv(AuthEnv, { ...base, REGISTRATION_ENABLED: "0" }).REGISTRATION_ENABLED).toBe(
+      false,
+    );
+    expect(() => parseEnv(AuthEnv, { ...base, REGISTRATION_ENABLED: "maybe" })).toThrow();
+  });
+
+  it("does not start with an unusable key (checked before connecting anything)", async () => {
+    const config = world.configFor({ JWT_PRIVATE_KEY: "-----BEGIN PRIVATE KEY-----\nnope" });
+    await expect(startAuth(config, { logger: silent })).rejects.toThrow(/not a PEM private key/);
+  });
+
+  it("a start that fails half-way (Postgres unreachable) leaves no NATS connection behind", async () => {
+    const before = await natsConnections();
+    const config = world.configFor({ DATABASE_URL: "postgres://postgres@127.0.0.1:1/auth" });
+    await expect(startAuth(config, { logger: silent })).rejects.toThrow();
+    expect(await natsConnections()).toBe(before);
+  });
+});
+
+describe("shutdown", () => {
+  it("close() stops HTTP and releases its NATS connection and Postgres pool", async () => {
+    const before = { pg: await pgConnections(), nats: await natsConnections() };
+    const { auth, client } = await world.start();
+    await client.register("shutdown@example.com", "long-enough"); // uses the pool
+    expect(await pgConnections()).toBeGreaterThan(before.pg);
+    expect(await natsConnections()).toBe(before.nats + 1);
+    await auth.close();
+    await expect(client.call("GET", "/healthz")).rejects.toThrow();
+    expect(await natsConnections()).toBe(before.nats);
+    expect(await pgConnections()).toBe(before.pg);
+  });
+});
