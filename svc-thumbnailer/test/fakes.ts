@@ -1,0 +1,77 @@
+// Stand-ins for ffprobe/ffmpeg that misbehave on purpose for some object keys and run the
+// real binary otherwise (including `-version`, which the worker checks at start).
+import { chmod, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { FFMPEG, FFPROBE } from "./media.ts";
+
+/** Shell code that sets $key to the object key of the input URL (ffprobe: last arg; ffmpeg: after -i). */
+const FIND_KEY = `
+input=""; prev=""
+for a; do
+  if [ "$prev" = "-i" ]; then input="$a"; fi
+  prev="$a"
+done
+[ -n "$input" ] || input="$prev"
+key=$(printf '%s' "$input" | sed -E 's#^.*/([^/?]+)([?].*)?$#\\1#')
+`;
+
+async function script(dir: string, name: string, body: string): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, `#!/bin/sh\n${FIND_KEY}\n${body}\n`);
+  await chmod(path, 0o755);
+  return path;
+}
+
+/**
+ * An ffprobe that fails like a storage hiccup: keys `flaky-*` fail once, keys `broken-*`
+ * always. A marker file per key remembers the first failure.
+ */
+export function hiccupFfprobe(dir: string): Promise<string> {
+  return script(
+    dir,
+    "ffprobe-hiccup",
+    `case "$key" in
+  broken-*) echo "Connection reset by peer" >&2; exit 1 ;;
+  flaky-*) if [ ! -e "${dir}/$key.failed" ]; then
+      touch "${dir}/$key.failed"; echo "Connection reset by peer" >&2; exit 1
+    fi ;;
+esac
+exec "${FFPROBE}" "$@"`,
+  );
+}
+
+/** An ffmpeg that is killed by SIGKILL (as by the OOM killer) the first time it sees a `killed-*` key. */
+export function oomFfmpeg(dir: string): Promise<string> {
+  return script(
+    dir,
+    "ffmpeg-oom",
+    `case "$key" in
+  killed-*) if [ ! -e "${dir}/$key.killed" ]; then touch "${dir}/$key.killed"; kill -KILL $$; fi ;;
+esac
+exec "${FFMPEG}" "$@"`,
+  );
+}
+
+/** An ffprobe that signals it started (marker file), then takes its time: a job in flight. */
+export function slowFfprobe(dir: string, marker: string): Promise<string> {
+  return script(
+    dir,
+    "ffprobe-slow",
+    `[ "$key" = "-version" ] && exec "${FFPROBE}" "$@"
+touch "${marker}"
+sleep 60
+exec "${FFPROBE}" "$@"`,
+  );
+}
+
+/** An ffprobe that takes its worker down with it (kill -9 of its parent) on every job. */
+export function crashingFfprobe(dir: string): Promise<string> {
+  return script(
+    dir,
+    "ffprobe-crash",
+    `[ "$key" = "-version" ] && exec "${FFPROBE}" "$@"
+echo "crashing worker $PPID on $key" >&2
+kill -KILL $PPID
+sleep 5`,
+  );
+}
