@@ -34,3 +34,35 @@ export function relay(upstream: IncomingMessage, ex: Exchange, logger: Logger): 
     if (err && !ex.signal.aborted) sendError(ex, err, logger);
   });
 }
+
+/**
+ * Relays only the first `length` bytes of an S3 body that holds more than was asked,
+ * then drops the rest: s3rver answers `bytes=0-0` with the whole object (it reads an
+ * end of 0 as "no end"). Real S3 never takes this path.
+ */
+export function relayPrefix(
+  upstream: IncomingMessage,
+  length: number,
+  ex: Exchange,
+  logger: Logger,
+): void {
+  async function* firstBytes(source: AsyncIterable<Buffer>) {
+    let left = length;
+    for await (const chunk of source) {
+      const piece = chunk.length > left ? chunk.subarray(0, left) : chunk;
+      left -= piece.length;
+      yield piece;
+      if (left === 0) return; // ends the loop, which destroys the S3 response
+    }
+  }
+  pipeline(upstream, firstBytes, ex.res, (err) => {
+    if (err && !ex.signal.aborted) sendError(ex, err, logger);
+  });
+}
+
+/** Where a ranged S3 answer starts (`Content-Range: bytes a-b/size`), 0 for a 200. */
+export function upstreamStart(upstream: IncomingMessage): number {
+  const range = upstream.headers["content-range"];
+  if (upstream.statusCode === 200 || !range) return 0;
+  return Number(/^bytes (\d+)-/.exec(range)?.[1] ?? Number.NaN);
+}

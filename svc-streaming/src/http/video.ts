@@ -9,7 +9,7 @@ import {
 import type { StreamTokenStore } from "../nats/stream-tokens.ts";
 import type { S3Origin } from "../s3/origin.ts";
 import { type Exchange, sendError } from "./exchange.ts";
-import { refuseUnexpected, relay } from "./relay.ts";
+import { refuseUnexpected, relay, relayPrefix, upstreamStart } from "./relay.ts";
 
 export interface VideoDeps {
   tokens: StreamTokenStore;
@@ -68,7 +68,8 @@ export async function serveVideo(deps: VideoDeps, ex: Exchange, token: string): 
     signal: ex.signal,
   });
   refuseUnexpected(upstream, { origin: deps.origin, bucket: deps.mediaBucket, key }, [200, 206]);
-  if (Number(upstream.headers["content-length"]) !== length) {
+  const stored = Number(upstream.headers["content-length"]);
+  if (stored !== length && !(stored > length && upstreamStart(upstream) === start)) {
     upstream.destroy();
     throw new AppError("internal", "stored object does not match its record", {
       s3_key: key,
@@ -77,7 +78,8 @@ export async function serveVideo(deps: VideoDeps, ex: Exchange, token: string): 
     });
   }
   ex.res.writeHead(status, head);
-  relay(upstream, ex, deps.logger);
+  if (stored === length) relay(upstream, ex, deps.logger);
+  else relayPrefix(upstream, length, ex, deps.logger);
 }
 
 const one = (h: string | string[] | undefined) => (Array.isArray(h) ? h[0] : h);
