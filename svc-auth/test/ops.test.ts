@@ -1,3 +1,4 @@
+import { ErrorBodySchema } from "@streamstack/contracts";
 import { parseEnv } from "@streamstack/contracts/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAuth } from "../src/app.ts";
@@ -44,7 +45,7 @@ describe("ops routes", () => {
     });
     expect(res.status).toBe(404);
     expect(res.headers.get("x-request-id")).toBe("req-42");
-    expect((await res.json()).error.code).toBe("not_found");
+    expect(ErrorBodySchema.parse(await res.json()).error.code).toBe("not_found");
   });
 });
 

@@ -1,7 +1,13 @@
-import { createHmac, createPrivateKey, randomUUID } from "node:crypto";
+import {
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  type JsonWebKey,
+  randomUUID,
+} from "node:crypto";
 import { Jwks } from "@streamstack/contracts";
 import { BUCKETS, JWKS_KEY, openBucket, type TokenVerifier } from "@streamstack/contracts/server";
-import { decodeJwt, decodeProtectedHeader, exportSPKI, importJWK, SignJWT } from "jose";
+import { decodeJwt, decodeProtectedHeader, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { loadSigningKey } from "../src/keys/signing-key.ts";
 import { type AuthWorld, bearer, ISSUER, newRsaPem, startAuthWorld, tokensOf } from "./support.ts";
@@ -81,7 +87,11 @@ describe("access tokens", () => {
     const jwks = Jwks.parse(
       await (await fetch(`${world.client.base}/api/v1/auth/jwks.json`)).json(),
     );
-    const publicPem = await exportSPKI((await importJWK(jwks.keys[0]!, "RS256")) as CryptoKey);
+    const jwk = jwks.keys[0] as JsonWebKey;
+    const publicPem = createPublicKey({ key: jwk, format: "jwk" }).export({
+      type: "spki",
+      format: "pem",
+    }) as string;
     const header = b64({ alg: "HS256", typ: "JWT", kid });
     const payload = b64({ ...claimsOf(), role: "admin" });
     for (const secret of [publicPem, publicPem.trim()]) {
