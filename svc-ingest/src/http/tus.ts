@@ -1,0 +1,64 @@
+import {
+  AppError,
+  type EdgeEnv,
+  RPC,
+  request,
+  requireAuth,
+  type TokenVerifier,
+  type UploadAccepted,
+} from "@streamstack/contracts/server";
+import type { Server } from "@tus/server";
+import { type Context, Hono } from "hono";
+import { parseMediaKey } from "../domain/media-key.ts";
+import type { HandoffDeps } from "../handoff/handoff.ts";
+import type { JournaledS3Store } from "../tus/journaled-store.ts";
+import { MEDIA_ID_HEADER } from "../tus/tus-server.ts";
+import { nodeExchange } from "./node-request.ts";
+
+/**
+ * `/tus/*`: the tus protocol, admin only (OPTIONS stays open for CORS preflight), and
+ * `GET /tus/:id/media`: the catalogue item a finished upload became.
+ */
+export function tusRoutes(
+  deps: HandoffDeps & { verifier: TokenVerifier; tus: Server; store: JournaledS3Store },
+) {
+  const app = new Hono<EdgeEnv>();
+  const admin = requireAuth(deps.verifier, "admin");
+
+  app.get("/tus/:id/media", admin, async (c) => {
+    const id = c.req.param("id");
+    const key = parseMediaKey(id);
+    const upload = key && (await deps.store.getUpload(id).catch(() => undefined));
+    if (!key || !upload) throw new AppError("not_found", "no such upload");
+    if (upload.size === undefined || upload.offset < upload.size) {
+      throw new AppError("conflict", "the upload is not finished yet", {
+        offset: upload.offset,
+        size: upload.size ?? null,
+      });
+    }
+    const { item } = await request(
+      deps.nc,
+      RPC.mediaGet,
+      { media_id: key.mediaId },
+      { accessToken: c.var.auth.token, requestId: c.var.requestId },
+    );
+    return c.json({ media_id: key.mediaId, status: item.status, item } satisfies UploadAccepted);
+  });
+
+  // tus writes its answer straight to the Node response (streaming, abort-aware).
+  const handle = async (c: Context<EdgeEnv>) => {
+    const { req, res } = nodeExchange(c);
+    req.headers["x-request-id"] = c.var.requestId;
+    res.setHeader("X-Request-Id", c.var.requestId);
+    const key = parseMediaKey(c.req.path.split("/").pop() ?? "");
+    if (key) res.setHeader(MEDIA_ID_HEADER, key.mediaId);
+    await deps.tus.handle(req, res);
+    return new Response(null, { status: res.statusCode, headers: { "x-hono-already-sent": "1" } });
+  };
+  app.options("/tus", handle);
+  app.options("/tus/*", handle);
+  for (const path of ["/tus", "/tus/*"]) {
+    app.on(["POST", "HEAD", "PATCH", "DELETE", "GET"], path, admin, handle);
+  }
+  return app;
+}

@@ -1,0 +1,84 @@
+import { randomUUID } from "node:crypto";
+import { AppError, isAppError, type UploadAccepted } from "@streamstack/contracts/server";
+import { Server } from "@tus/server";
+import type { Upload } from "@tus/utils";
+import { mediaKey, parseMediaKey } from "../domain/media-key.ts";
+import { readTusMetadata } from "../domain/tus-metadata.ts";
+import { assertContainerMatches, SNIFF_BYTES } from "../domain/video-format.ts";
+import { type HandoffDeps, handOff } from "../handoff/handoff.ts";
+import { removeMedia } from "../handoff/marker.ts";
+import type { JournaledS3Store } from "./journaled-store.ts";
+
+export const TUS_PATH = "/api/v1/ingest/tus";
+/** Carries the media id on tus responses for an upload (HEAD, PATCH). */
+export const MEDIA_ID_HEADER = "Upload-Media-Id";
+
+/**
+ * tus 1.0.0 (creation, creation-with-upload, creation-defer-length, termination,
+ * expiration) over `JournaledS3Store`. The upload id is the final media key
+ * `<media_id>.<ext>`, so a finished upload is already where the item points. Metadata
+ * is checked at creation (400/415 before a byte); the content is sniffed when the
+ * upload completes, then it enters the same hand-off as a multipart upload. Auth is the
+ * edge's job (requireAuth before this server sees a request).
+ */
+export function createTusServer(
+  deps: HandoffDeps & { store: JournaledS3Store; maxBytes: number },
+): Server {
+  return new Server({
+    path: TUS_PATH,
+    datastore: deps.store,
+    maxSize: deps.maxBytes,
+    relativeLocation: true,
+    respectForwardedHeaders: true,
+    // Once handed off, the file belongs to the catalogue item: delete it there.
+    disableTerminationForFinishedUploads: true,
+    exposedHeaders: [MEDIA_ID_HEADER, "X-Request-Id"],
+    namingFunction: (_req, metadata) =>
+      mediaKey(randomUUID(), readTusMetadata(metadata ?? undefined).format.ext),
+    async onUploadCreate(_req, upload) {
+      const { format } = readTusMetadata(upload.metadata);
+      // @tus/s3-store sets the object's Content-Type from `contentType`.
+      return { metadata: { ...upload.metadata, contentType: format.contentType } };
+    },
+    async onUploadFinish(req, upload) {
+      const accepted = await finishUpload(deps, upload, {
+        accessToken: /^Bearer (.+)$/i.exec(req.headers.get("authorization") ?? "")?.[1],
+        requestId: req.headers.get("x-request-id") ?? undefined,
+      });
+      return { headers: { [MEDIA_ID_HEADER]: accepted.media_id } };
+    },
+    onResponseError(_req, err) {
+      if (!isAppError(err)) return undefined;
+      return { status_code: err.status, body: JSON.stringify(err.toBody()) };
+    },
+  });
+}
+
+async function finishUpload(
+  deps: HandoffDeps,
+  upload: Upload,
+  ctx: { accessToken?: string | undefined; requestId?: string | undefined },
+): Promise<UploadAccepted> {
+  const key = parseMediaKey(upload.id);
+  if (!key) throw new AppError("internal", `unexpected tus upload id ${upload.id}`);
+  const info = readTusMetadata(upload.metadata);
+  try {
+    if (!upload.size)
+      throw new AppError("unsupported_media_type", "not a video: the file is empty");
+    assertContainerMatches(info.format, await deps.bucket.readHead(upload.id, SNIFF_BYTES));
+  } catch (err) {
+    await removeMedia(deps.bucket, key.mediaId);
+    throw err;
+  }
+  return handOff(
+    deps,
+    {
+      mediaId: key.mediaId,
+      key: upload.id,
+      contentType: info.format.contentType,
+      title: info.title,
+      description: info.description,
+    },
+    ctx,
+  );
+}
