@@ -52,14 +52,30 @@ exec "${FFMPEG}" "$@"`,
   );
 }
 
-/** An ffprobe that signals it started (marker file), then takes its time: a job in flight. */
-export function slowFfprobe(dir: string, marker: string): Promise<string> {
+/**
+ * An ffprobe that signals it started (marker file), waits `seconds`, then probes for real:
+ * a job in flight for a while. The sleep does not hold the tool's pipes, so killing the
+ * script ends the run at once, as killing ffprobe would.
+ */
+export function slowFfprobe(dir: string, marker: string, seconds = 60): Promise<string> {
   return script(
     dir,
     "ffprobe-slow",
     `[ "$key" = "-version" ] && exec "${FFPROBE}" "$@"
 touch "${marker}"
-sleep 60
+sleep ${seconds} </dev/null >/dev/null 2>&1
+exec "${FFPROBE}" "$@"`,
+  );
+}
+
+/** An ffprobe that never finishes for `hang-*` keys (a stalled read). */
+export function hangingFfprobe(dir: string): Promise<string> {
+  return script(
+    dir,
+    "ffprobe-hang",
+    `case "$key" in
+  hang-*) exec sleep 600 ;;
+esac
 exec "${FFPROBE}" "$@"`,
   );
 }
