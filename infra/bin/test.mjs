@@ -1,0 +1,34 @@
+// `npm test`: make the machine ready, lint, run every vitest project, and end with the plain
+// line "N passed, N failed" that CI counts. Extra args go to vitest: npm test -- --project unit
+import { spawnSync } from "node:child_process";
+import { mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { ensure, root } from "./ensure.mjs";
+import { defaultReport, summaryLine } from "./summary.mjs";
+
+ensure({ chromium: true });
+
+const npx = (args) =>
+  spawnSync("npx", args, {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+  }).status ?? 1;
+
+const lint = npx(["biome", "check", "."]);
+if (lint !== 0) console.error("\n[test] lint (biome check .) found problems; see above.\n");
+
+const report = join(root, defaultReport);
+mkdirSync(join(root, ".test-artifacts"), { recursive: true });
+rmSync(report, { force: true }); // a stale report must not be counted for this run
+const vitest = npx([
+  "vitest",
+  "run",
+  "--reporter=default",
+  "--reporter=json",
+  `--outputFile=${defaultReport}`,
+  ...process.argv.slice(2),
+]);
+
+console.log(summaryLine(report));
+process.exit(vitest);

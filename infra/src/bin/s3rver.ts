@@ -1,0 +1,41 @@
+// A standalone s3rver, run as its own process by procs/s3.ts so it gets its own CPU and
+// dies with the stack. Usage: s3rver.ts --port 9000 --dir .data/s3 --buckets media,thumbnails
+import { mkdirSync } from "node:fs";
+import { parseArgs } from "node:util";
+import S3rver from "s3rver";
+
+const { values } = parseArgs({
+  options: {
+    port: { type: "string", default: "9000" },
+    address: { type: "string", default: "127.0.0.1" },
+    dir: { type: "string" },
+    buckets: { type: "string", default: "" },
+  },
+});
+if (!values.dir) throw new Error("--dir is required");
+mkdirSync(values.dir, { recursive: true });
+
+const server = new S3rver({
+  port: Number(values.port),
+  address: values.address,
+  directory: values.dir,
+  silent: true,
+  // putBucket is a no-op for existing buckets: creating at every start is idempotent.
+  configureBuckets: values.buckets
+    .split(",")
+    .filter(Boolean)
+    .map((name) => ({ name })),
+});
+const address = await server.run();
+console.log(`s3rver ready on http://${address.address}:${address.port} dir=${values.dir}`);
+
+const shutdown = () => {
+  // close() waits for open responses (a long video stream); do not let it hold us.
+  setTimeout(() => process.exit(0), 2_000).unref();
+  server.close().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
+};
+process.once("SIGTERM", shutdown);
+process.once("SIGINT", shutdown);

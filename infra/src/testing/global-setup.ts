@@ -1,0 +1,40 @@
+// vitest globalSetup of the integration project: ONE throwaway Postgres and ONE s3rver for the
+// whole run (each takes ~1 s to start); test files isolate themselves with a database and
+// buckets of their own (see ./index.ts). NATS is cheap, so each file starts its own.
+import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { TestProject } from "vitest/node";
+import { startPostgres } from "../procs/postgres.ts";
+import { type S3Info, startS3 } from "../procs/s3.ts";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** postgres://postgres@127.0.0.1:PORT/postgres of the shared test cluster. */
+    postgresUrl: string;
+    s3: S3Info;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const dir = await mkdtemp(join(tmpdir(), "streamstack-test-"));
+  await chmod(dir, 0o755); // as root, Postgres runs as "postgres" and must enter it
+  const started = await Promise.allSettled([
+    startPostgres({ dataDir: join(dir, "postgres"), ephemeral: true }),
+    startS3({ dataDir: join(dir, "s3"), buckets: [] }),
+  ]);
+  const [pgResult, s3Result] = started;
+  if (pgResult?.status !== "fulfilled" || s3Result?.status !== "fulfilled") {
+    await Promise.all(started.map((r) => (r.status === "fulfilled" ? r.value.stop() : undefined)));
+    await rm(dir, { recursive: true, force: true });
+    throw started.find((r) => r.status === "rejected")?.reason;
+  }
+  const [pg, s3] = [pgResult.value, s3Result.value];
+  project.provide("postgresUrl", pg.url);
+  const { endpoint, region, accessKeyId, secretAccessKey } = s3;
+  project.provide("s3", { endpoint, region, accessKeyId, secretAccessKey });
+  return async () => {
+    await Promise.all([pg.stop(), s3.stop()]);
+    await rm(dir, { recursive: true, force: true });
+  };
+}

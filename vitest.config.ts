@@ -1,0 +1,42 @@
+import { defineConfig } from "vitest/config";
+
+const ignored = ["**/node_modules/**", "**/dist/**", ".data/**", ".test-artifacts/**"];
+// The AWS SDK warns on every import under Node 20; the warning is known and only noise here.
+const env = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        // Pure code beside its source: no servers, fast.
+        test: {
+          name: "unit",
+          include: ["**/src/**/*.test.ts"],
+          exclude: [...ignored, "ui/**", "**/test/**"],
+          env,
+          // Projects with different maxWorkers must run as separate groups: unit first.
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        // Real servers: one Postgres and one s3rver for the run (globalSetup), NATS per file.
+        test: {
+          name: "integration",
+          include: ["**/test/**/*.test.ts"],
+          exclude: [...ignored, "ui/**"],
+          env,
+          globalSetup: ["infra/src/testing/global-setup.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          pool: "forks",
+          fileParallelism: true,
+          // Two cores: more workers only add ffmpeg/Postgres contention.
+          maxWorkers: 2,
+          sequence: { groupOrder: 1 },
+        },
+      },
+      // The UI engineer may add a third project here, e.g. { test: { name: "ui",
+      // root: "ui", environment: "jsdom" } } (or extend from ui/vite.config.ts).
+    ],
+  },
+});
