@@ -1,0 +1,130 @@
+// Processing latency of the thumbnailer: job published → result published, for a 10 s 720p
+// H.264/AAC clip, median of 5 (after one warm-up). Real nats-server, s3rver and ffmpeg; the
+// worker runs as its own process (svc-thumbnailer/src/main.ts), as in production.
+//
+//   npm run bench -w svc-thumbnailer        (or: npx tsx svc-thumbnailer/bench/latency.bench.ts)
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
+import ffmpegInstaller from "@ffmpeg-installer/ffmpeg";
+import {
+  connectNats,
+  createLogger,
+  createS3Client,
+  decodeJson,
+  ensureStream,
+  ProcessingResult,
+  publishProcessingJob,
+  STREAMS,
+} from "@streamstack/contracts/server";
+import { freePort, startNats, startS3 } from "@streamstack/infra";
+
+const RUNS = Number(process.env.RUNS ?? 5);
+const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+const dir = await mkdtemp(join(tmpdir(), "thumbnailer-bench-"));
+const buckets = { media: "media", thumbnails: "thumbnails" };
+const nats = await startNats({ dataDir: join(dir, "nats"), port: 0, monitorPort: 0 });
+const s3server = await startS3({ dataDir: join(dir, "s3"), buckets: Object.values(buckets) });
+let worker: ChildProcess | undefined;
+
+try {
+  const clip = join(dir, "clip.mp4");
+  // biome-ignore format: flag pairs
+  await promisify(execFile)(ffmpegInstaller.path, ["-hide_banner", "-loglevel", "error", "-y",
+    "-f", "lavfi", "-i", "testsrc=size=1280x720:rate=25:duration=10",
+    "-f", "lavfi", "-i", "sine=frequency=440:duration=10",
+    // Film-grain noise so the clip has a realistic bitrate (~3 Mbit/s) instead of 0.2 MB.
+    "-vf", "noise=alls=12:allf=t",
+    "-c:v", "libx264", "-preset", "veryfast", "-b:v", "3M", "-pix_fmt", "yuv420p", "-c:a", "aac",
+    "-movflags", "+faststart", clip]);
+  const body = await readFile(clip);
+
+  const nc = await connectNats({ url: nats.url, name: "bench" }, createLogger("bench", "silent"));
+  const js = nc.jetstream();
+  const jsm = await nc.jetstreamManager();
+  for (const stream of [STREAMS.processingJobs, STREAMS.processingResults]) {
+    await ensureStream(jsm, stream, { replicas: 1 });
+  }
+  const s3 = createS3Client({ ...s3server, endpoint: s3server.endpoint });
+
+  const port = await freePort();
+  worker = spawn(process.execPath, ["--import", "tsx", "svc-thumbnailer/src/main.ts"], {
+    cwd: repoRoot,
+    stdio: "ignore",
+    env: {
+      ...process.env,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "warn",
+      NATS_URL: nats.url,
+      S3_ENDPOINT: s3server.endpoint,
+      S3_ACCESS_KEY_ID: s3server.accessKeyId,
+      S3_SECRET_ACCESS_KEY: s3server.secretAccessKey,
+      S3_BUCKET_MEDIA: buckets.media,
+      S3_BUCKET_THUMBNAILS: buckets.thumbnails,
+    },
+  });
+  await waitUntil(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok);
+
+  // Results arrive on an ordered consumer; their stream timestamp is "result published".
+  const published = new Map<string, number>();
+  const consumer = await js.consumers.get(STREAMS.processingResults.name);
+  const messages = await consumer.consume();
+  void (async () => {
+    for await (const m of messages) {
+      const result = decodeJson(ProcessingResult, m.data, m.subject);
+      published.set(result.media_id, m.info.timestampNanos / 1e6);
+    }
+  })();
+
+  const latencies: number[] = [];
+  for (let run = 0; run <= RUNS; run++) {
+    const media_id = randomUUID();
+    const key = `${media_id}.mp4`;
+    await s3.send(new PutObjectCommand({ Bucket: buckets.media, Key: key, Body: body }));
+    const started = Date.now();
+    await publishProcessingJob(js, {
+      media_id,
+      s3_key: key,
+      content_type: "video/mp4",
+      size_bytes: body.length,
+      enqueued_at: new Date(started).toISOString(),
+    });
+    await waitUntil(async () => published.has(media_id));
+    const ms = (published.get(media_id) ?? 0) - started;
+    console.log(`${run === 0 ? "warm-up" : `run ${run}`}: ${Math.round(ms)} ms`);
+    if (run > 0) latencies.push(ms);
+  }
+  latencies.sort((a, b) => a - b);
+  const median = latencies[Math.floor(latencies.length / 2)] ?? Number.NaN;
+  console.log(
+    `\n| clip | runs | median | min | max |\n|---|---|---|---|---|\n| 10 s 1280x720 H.264/AAC faststart, ${(body.length / 1e6).toFixed(1)} MB | ${RUNS} | ${Math.round(median)} ms | ${Math.round(latencies[0] ?? 0)} ms | ${Math.round(latencies.at(-1) ?? 0)} ms |`,
+  );
+  console.log(
+    `(${cpus().length} cores, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")})`,
+  );
+  messages.stop();
+  await nc.drain();
+  s3.destroy();
+} finally {
+  worker?.kill("SIGTERM");
+  await Promise.all([nats.stop(), s3server.stop()]);
+  await rm(dir, { recursive: true, force: true });
+}
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
