@@ -131,7 +131,10 @@ export type IngestWorld = Awaited<ReturnType<typeof startIngestWorld>>;
  * Catalogue's two RPCs, answered from memory: enough to test ingest before (and
  * besides) the real catalogue. `stop()` takes it off NATS ("catalogue down").
  */
-export async function startFakeCatalogue(natsUrl: string) {
+export async function startFakeCatalogue(
+  natsUrl: string,
+  behaviour: { mode: "answer" | "hang" | "refuse" } = { mode: "answer" },
+) {
   const kit = await startKit({
     name: "catalogue",
     description: "test stand-in",
@@ -145,6 +148,8 @@ export async function startFakeCatalogue(natsUrl: string) {
     RPC.mediaCreate,
     async (payload, ctx) => {
       requests.push({ payload, accessToken: ctx.accessToken });
+      if (behaviour.mode === "hang") await new Promise((r) => setTimeout(r, 60_000).unref());
+      if (behaviour.mode === "refuse") throw new AppError("invalid_request", "refused by the test");
       const existing = items.get(payload.media_id);
       if (existing) return { item: existing, created: false };
       const item = mediaItem(payload);
@@ -163,7 +168,7 @@ export async function startFakeCatalogue(natsUrl: string) {
     },
     logger,
   );
-  return { items, requests, stop: () => kit.close() };
+  return { items, requests, behaviour, stop: () => kit.close() };
 }
 
 function mediaItem(req: MediaCreateRequest): MediaItem {
