@@ -70,7 +70,11 @@ try {
     const [b] = await timed(() =>
       post("/login", { email: `nobody${i}@example.com`, password: `x${i}` }),
     );
-    if (i >= 5) wrong.push(a), unknown.push(b); // first rounds warm up
+    // first rounds warm up
+    if (i >= 5) {
+      wrong.push(a);
+      unknown.push(b);
+    }
   }
 
   const login: number[] = [];
@@ -97,7 +101,9 @@ try {
     await fetch(`${base}/logout`, { method: "POST", headers: auth });
     while (!verifier.isRevoked(jti)) await new Promise((r) => setImmediate(r));
     seen.push(performance.now() - t0);
-    login.push(tl), refresh.push(tr), me.push(tm);
+    login.push(tl);
+    refresh.push(tr);
+    me.push(tm);
   }
   verifier.stop();
   await nc.drain();
