@@ -24,7 +24,7 @@ export {
   startProcess,
   tailFile,
 } from "./procs/process.ts";
-export { killStale, killStaleIn } from "./procs/reaper.ts";
+export { AlreadyRunningError, killStale, killStaleIn } from "./procs/reaper.ts";
 export { type S3Info, type S3Options, type S3Server, startS3 } from "./procs/s3.ts";
 export {
   SERVICE_NEEDS,

@@ -14,7 +14,7 @@ import { startNginx } from "./procs/nginx.ts";
 import { assertPortsFree, PortInUseError } from "./procs/ports.ts";
 import { createDatabase, startPostgres } from "./procs/postgres.ts";
 import { ProcessStartError } from "./procs/process.ts";
-import { killStaleIn } from "./procs/reaper.ts";
+import { AlreadyRunningError, killStaleIn } from "./procs/reaper.ts";
 import { repoRoot, startS3 } from "./procs/s3.ts";
 import { Running } from "./running.ts";
 import { ensureAdminPassword, ensureJwtKey } from "./secrets.ts";
@@ -160,7 +160,8 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
 }
 
 main().catch((err: unknown) => {
-  const known =
-    err instanceof ConfigError || err instanceof PortInUseError || err instanceof ProcessStartError;
+  const known = [ConfigError, PortInUseError, ProcessStartError, AlreadyRunningError].some(
+    (type) => err instanceof type,
+  );
   void fail(known ? (err as Error).message : String((err as Error)?.stack ?? err));
 });

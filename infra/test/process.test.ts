@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, describe, expect, it } from "vitest";
 import { ProcessStartError, startProcess } from "../src/procs/process.ts";
-import { killStale } from "../src/procs/reaper.ts";
+import { AlreadyRunningError, killStale } from "../src/procs/reaper.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "streamstack-proc-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -98,5 +98,26 @@ describe("reaping", () => {
     expect(pid).toBeGreaterThan(0);
     expect(run.signal).toBe(how === "exit" ? null : "SIGTERM"); // the default action still applies
     expect(await waitGone(pid)).toBe(true);
+  });
+});
+
+describe("a live owner", () => {
+  it("refuses to reap a child whose starter still runs", async () => {
+    const owner = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"]);
+    const child = spawn("sleep", ["30"]);
+    const ownerCmd = `${process.execPath} -e setInterval(() => {}, 1000)`;
+    const pidFile = join(dir, "owned.pid");
+    writeFileSync(pidFile, `${child.pid}\nsleep 30\nSIGTERM\n${owner.pid}\n${ownerCmd}\n`);
+    try {
+      await expect(killStale(pidFile)).rejects.toThrow(AlreadyRunningError);
+      expect(alive(child.pid ?? 0)).toBe(true);
+      owner.kill();
+      await waitGone(owner.pid ?? 0);
+      expect(await killStale(pidFile)).toBe(true); // the starter is gone: now it is a leftover
+      expect(await waitGone(child.pid ?? 0)).toBe(true);
+    } finally {
+      owner.kill();
+      child.kill();
+    }
   });
 });

@@ -8,7 +8,7 @@ import { which } from "./which.ts";
 export interface NatsOptions {
   /** JetStream store, config, ports file; logs and pidfile too unless given. */
   dataDir: string;
-  /** 0 or -1: a free port chosen by nats-server itself (read back from its ports file). */
+  /** Absent, 0 or -1: a free port chosen by nats-server itself (read back from its ports file). */
   port?: number;
   monitorPort?: number;
   /** Text of a nats-server config file (users, permissions); flags still set ports and JetStream. */
@@ -28,13 +28,12 @@ export interface NatsServer extends Stoppable {
 export async function startNats(options: NatsOptions): Promise<NatsServer> {
   const { dataDir } = options;
   mkdirSync(dataDir, { recursive: true });
-  const flagPort = (port: number | undefined, fallback: number) =>
-    String(port === undefined ? fallback : port <= 0 ? -1 : port);
+  const flagPort = (port = -1) => String(port <= 0 ? -1 : port);
   // biome-ignore format: flag pairs read best one pair per line
   const args = [
     "-a", "127.0.0.1",
-    "-p", flagPort(options.port, 4222),
-    "-m", flagPort(options.monitorPort, 8222),
+    "-p", flagPort(options.port),
+    "-m", flagPort(options.monitorPort),
     "-js", "-sd", dataDir,
     "--ports_file_dir", dataDir,
   ];

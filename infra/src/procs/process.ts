@@ -4,7 +4,14 @@ import { rm, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { type ReadyCheck, tailFile, waitReady } from "./ready.ts";
-import { killStale, registerChild, signalGroup, signalPid, unregisterChild } from "./reaper.ts";
+import {
+  killStale,
+  pidFileText,
+  registerChild,
+  signalGroup,
+  signalPid,
+  unregisterChild,
+} from "./reaper.ts";
 
 export interface StartProcessOptions {
   /** Used in messages only. */
@@ -97,7 +104,7 @@ export async function startProcess(options: StartProcessOptions): Promise<Server
     );
   });
   const pid = spawned;
-  writeFileSync(pidFile, `${pid}\n${cmdline}\n${stopSignal}\n`);
+  writeFileSync(pidFile, pidFileText(pid, cmdline, stopSignal));
   registerChild(pid, stopSignal);
   void exited.then(() => {
     unregisterChild(pid);

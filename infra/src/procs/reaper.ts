@@ -1,5 +1,6 @@
+import { readFileSync } from "node:fs";
 import { readdir, readFile, rm } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
 // Children run in their own process groups (see startProcess), so nothing kills them for us
@@ -64,18 +65,41 @@ async function waitGone(pid: number, timeoutMs: number): Promise<boolean> {
   return true;
 }
 
+/** Pidfile text: the child, how to stop it, and which process started it. */
+export function pidFileText(pid: number, cmdline: string, stopSignal: NodeJS.Signals): string {
+  const owner = readFileSync("/proc/self/cmdline", "utf8").replaceAll("\0", " ").trim();
+  return `${pid}\n${cmdline}\n${stopSignal}\n${process.pid}\n${owner}\n`;
+}
+
+/** Whether a pid still runs the command line recorded for it (pids get reused). */
+async function runs(pid: number, expected: string): Promise<boolean> {
+  if (!Number.isInteger(pid) || pid <= 1 || pid === process.pid || expected === "") return false;
+  // nginx rewrites its title to "nginx: master process <argv>", hence includes() not ===.
+  return (await cmdlineOf(pid))?.includes(expected) === true;
+}
+
+export class AlreadyRunningError extends Error {
+  override name = "AlreadyRunningError";
+}
+
 /**
- * Stops the process recorded in a pidfile by an earlier run, but only if its command line still
- * is the one recorded (pids get reused), then removes the pidfile.
+ * Stops the process recorded in a pidfile by an earlier run whose starter is gone (a crash),
+ * then removes the pidfile. A child whose starter still runs belongs to a live stack: that is
+ * an AlreadyRunningError, not something to kill.
  */
 export async function killStale(pidFile: string, timeoutMs = 5_000): Promise<boolean> {
   const text = await readFile(pidFile, "utf8").catch(() => undefined);
   if (text === undefined) return false;
-  const [pidText = "", expected = "", signal = "SIGTERM"] = text.split("\n");
+  const [pidText = "", expected = "", signal = "SIGTERM", ownerText = "", ownerCmd = ""] =
+    text.split("\n");
   const pid = Number(pidText);
-  const actual = Number.isInteger(pid) && pid > 1 ? await cmdlineOf(pid) : undefined;
-  // nginx rewrites its title to "nginx: master process <argv>", hence includes() not ===.
-  const isOurs = pid !== process.pid && expected !== "" && actual?.includes(expected) === true;
+  const isOurs = await runs(pid, expected);
+  if (isOurs && (await runs(Number(ownerText), ownerCmd))) {
+    throw new AlreadyRunningError(
+      `${basename(pidFile, ".pid")} (pid ${pid}) was started by pid ${ownerText} (${ownerCmd}), ` +
+        "which is still running. Stop that first, or use another data folder.",
+    );
+  }
   if (isOurs) {
     signalPid(pid, signal as NodeJS.Signals);
     if (!(await waitGone(pid, timeoutMs))) {
