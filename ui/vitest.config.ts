@@ -12,5 +12,7 @@ export default defineProject({
     include: ["src/**/*.test.{ts,tsx}"],
     environment: "jsdom",
     setupFiles: ["src/test-support/setup.ts"],
+    // Solid libraries ship JSX/ESM that must go through the Solid compiler, not Node.
+    server: { deps: { inline: [/@solidjs\/router/, /@solidjs\/testing-library/, /solid-js/] } },
   },
 });

@@ -1,4 +1,4 @@
-import { createEffect, createRoot, createSignal } from "solid-js";
+import { createEffect, createRoot, createSignal, on } from "solid-js";
 import { Upload } from "tus-js-client";
 import { createApiClient } from "./api/client.ts";
 import type { AppServices } from "./app-context.tsx";
@@ -18,9 +18,14 @@ export function createServices(
   const [disabled, setDisabled] = createSignal(false);
   // Signing out (here or in another tab) ends the uploads and the live status feed too.
   createRoot(() =>
-    createEffect(() => {
-      if (session.state().status === "signed-out") uploads.clear();
-    }),
+    createEffect(
+      on(
+        () => session.state().status,
+        (status) => {
+          if (status === "signed-out") uploads.clear();
+        },
+      ),
+    ),
   );
   return { session, api, tus, uploads, registration: { disabled, setDisabled } };
 }

@@ -26,8 +26,8 @@ export function watchCatalogueEvents(api: ApiClient, opts: WatchOptions): { stop
 
   const run = async () => {
     let failures = 0;
+    opts.onConnection?.("connecting");
     while (!stopped) {
-      opts.onConnection?.(failures === 0 ? "connecting" : "reconnecting");
       let retryMs: number | undefined;
       try {
         const headers: Record<string, string> = { accept: "text/event-stream" };
