@@ -60,7 +60,9 @@ export async function startThumbnailer(
   const stops: Array<() => Promise<void>> = [];
   const shutdown = new AbortController();
   try {
-    await ensureBuckets(s3, [buckets.thumbnails]);
+    // Both, so start order does not matter: the media bucket is ingest's, but until it
+    // exists this instance would not be ready.
+    await ensureBuckets(s3, [buckets.media, buckets.thumbnails]);
     const topology = { replicas: config.NATS_REPLICAS };
     for (const stream of [
       STREAMS.processingJobs,

@@ -10,7 +10,14 @@ const run = promisify(execFile);
 export const FFMPEG = ffmpegInstaller.path;
 export const FFPROBE = ffprobeInstaller.path;
 
-export type SampleKind = "mp4-faststart" | "mp4-moov-at-end" | "mp4-rotated" | "webm" | "text";
+export type SampleKind =
+  | "mp4-faststart"
+  | "mp4-moov-at-end"
+  | "mp4-rotated"
+  | "webm"
+  | "text"
+  | "png"
+  | "hls-playlist";
 
 /**
  * - mp4-faststart: 10 s 1280x720 25 fps H.264/AAC, moov first, fading in from black over 1 s
@@ -19,6 +26,9 @@ export type SampleKind = "mp4-faststart" | "mp4-moov-at-end" | "mp4-rotated" | "
  * - mp4-rotated: the faststart clip with rotation metadata, as a phone records portrait
  * - webm: 3 s 640x480 VP9/Opus
  * - text: a text file, to be uploaded as `.mp4`
+ * - png: a still image, to be uploaded as `.mp4`
+ * - hls-playlist: an HLS playlist naming a local file, posing as `.mp4` (an ffmpeg classic
+ *   for reading the worker's files into a thumbnail)
  */
 export async function makeSample(dir: string, kind: SampleKind): Promise<string> {
   const lavfi = (size: string, seconds: number) => [
@@ -74,6 +84,35 @@ export async function makeSample(dir: string, kind: SampleKind): Promise<string>
       await ff([...lavfi("640x480", 3),
         "-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-pix_fmt", "yuv420p",
         "-c:a", "libopus", out]);
+      return out;
+    }
+    case "png": {
+      const out = join(dir, "still.mp4");
+      await ff([
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc=size=640x360",
+        "-frames:v",
+        "1",
+        "-f",
+        "image2",
+        "-c:v",
+        "png",
+        out,
+      ]);
+      return out;
+    }
+    case "hls-playlist": {
+      const out = join(dir, "playlist.mp4");
+      const playlist = [
+        "#EXTM3U",
+        "#EXT-X-MEDIA-SEQUENCE:0",
+        "#EXTINF:10.0,",
+        "file:///etc/passwd",
+        "#EXT-X-ENDLIST",
+      ];
+      await writeFile(out, `${playlist.join("\n")}\n`);
       return out;
     }
     case "text": {

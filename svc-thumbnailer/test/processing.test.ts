@@ -17,7 +17,10 @@ const samples = {} as Record<SampleKind, string>;
 beforeAll(async () => {
   world = await startWorld();
   worker = await world.start();
-  const kinds: SampleKind[] = ["mp4-faststart", "mp4-moov-at-end", "mp4-rotated", "webm", "text"];
+  const kinds: SampleKind[] = [
+    ...["mp4-faststart", "mp4-moov-at-end", "mp4-rotated", "webm"],
+    ...["text", "png", "hls-playlist"],
+  ] as SampleKind[];
   for (const kind of kinds) samples[kind] = await makeSample(world.dir, kind);
 });
 afterAll(() => world?.close());
@@ -93,6 +96,19 @@ describe("input that can never succeed", () => {
     expect(result.reason).toMatch(/^not a video/);
     await world.waitForEmptyQueue();
     expect((await jobConsumerInfo(world)).delivered.consumer_seq).toBe(before + 1);
+    expect(await world.thumbnailExists(`${job.media_id}.jpg`)).toBe(false);
+  });
+
+  it.each([
+    ["a still image renamed .mp4", "png"],
+    ["an HLS playlist naming a local file, renamed .mp4", "hls-playlist"],
+  ] as const)("%s → failed as not a video, no thumbnail", async (_, kind) => {
+    const job = await world.enqueue(samples[kind]);
+    const result = await world.waitForResult(job.media_id);
+    expect(result).toMatchObject({
+      outcome: "failed",
+      reason: expect.stringMatching(/^not a video/),
+    });
     expect(await world.thumbnailExists(`${job.media_id}.jpg`)).toBe(false);
   });
 

@@ -21,6 +21,11 @@ describe("classifyToolFailure", () => {
     expect(classifyToolFailure(run({ stderr: "[mov,mp4] moov atom not found\n" })).kind).toBe(
       "permanent",
     );
+    const png = "[png_pipe @ 0x1] Format not on whitelist 'mov,matroska'\nx.mp4: Invalid argument";
+    expect(classifyToolFailure(run({ stderr: png }))).toEqual({
+      kind: "permanent",
+      reason: "not a video: the file is not in a supported video container",
+    });
     expect(
       classifyToolFailure(
         run({ stderr: "HTTP error 404 Not Found\nServer returned 404 Not Found" }),

@@ -27,6 +27,7 @@ const PERMANENT: Array<[RegExp, (m: RegExpMatchArray) => string]> = [
     /Invalid data found when processing input/,
     () => "not a video: the file's data is not a recognised media format",
   ],
+  [/Format not on whitelist/, () => "not a video: the file is not in a supported video container"],
   [
     /moov atom not found/,
     () => "not a playable video: the MP4 index (moov atom) is missing; the upload may be truncated",

@@ -1,5 +1,5 @@
 import type { Size } from "../domain/thumbnail.ts";
-import { READ_TIMEOUT_US, type ToolOptions } from "./ffprobe.ts";
+import { INPUT_OPTIONS, type ToolOptions } from "./ffprobe.ts";
 import { runTool } from "./tool.ts";
 
 export interface ThumbnailPlan {
@@ -31,7 +31,7 @@ export async function renderThumbnail(
   // biome-ignore format: flag pairs read best one pair per line
   const args = [
     "-hide_banner", "-nostdin", "-v", "error",
-    "-rw_timeout", READ_TIMEOUT_US,
+    ...INPUT_OPTIONS,
     "-ss", String(plan.seekS),
     "-i", url,
     "-an", "-sn", "-dn",

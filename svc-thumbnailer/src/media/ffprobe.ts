@@ -7,8 +7,18 @@ export interface ToolOptions {
   signal?: AbortSignal | undefined;
 }
 
-/** An HTTP read that stalls this long fails the run instead of waiting for the kill timer. */
-export const READ_TIMEOUT_US = String(30_000_000);
+/**
+ * Input options for every tool run on an upload. The whitelists keep a crafted file
+ * (an HLS playlist or concat script posing as a video) from making ffmpeg open local
+ * files or other URLs: only video container demuxers, only the S3 URL's protocols. A
+ * stalled HTTP read fails the run instead of waiting for the kill timer.
+ */
+// biome-ignore format: option pairs
+export const INPUT_OPTIONS = [
+  "-format_whitelist", "mov,matroska,webm,avi,flv,mpegts,mpeg,ogg,asf,mxf,dv",
+  "-protocol_whitelist", "http,https,tcp,tls",
+  "-rw_timeout", String(30_000_000),
+];
 
 /**
  * Probes a video through a (presigned) URL. ffprobe reads only what it needs with HTTP
@@ -18,7 +28,7 @@ export async function probeMedia(url: string, opts: ToolOptions): Promise<MediaP
   // biome-ignore format: flag pairs read best one pair per line
   const args = [
     "-v", "error",
-    "-rw_timeout", READ_TIMEOUT_US,
+    ...INPUT_OPTIONS,
     "-print_format", "json",
     "-show_format", "-show_streams",
     url,
