@@ -23,7 +23,8 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["**/test/**/*.test.ts"],
-          exclude: [...ignored, "ui/**"],
+          // ui/test/ holds the browser e2e against the whole stack: it belongs here.
+          exclude: [...ignored, "ui/src/**"],
           env,
           globalSetup: ["infra/src/testing/global-setup.ts"],
           testTimeout: 60_000,
@@ -35,8 +36,8 @@ export default defineConfig({
           sequence: { groupOrder: 1 },
         },
       },
-      // The UI engineer may add a third project here, e.g. { test: { name: "ui",
-      // root: "ui", environment: "jsdom" } } (or extend from ui/vite.config.ts).
+      // UI component tests (jsdom + the Solid compiler), defined beside the UI.
+      "ui/vitest.config.ts",
     ],
   },
 });

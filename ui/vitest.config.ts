@@ -12,6 +12,8 @@ export default defineProject({
     include: ["src/**/*.test.{ts,tsx}"],
     environment: "jsdom",
     setupFiles: ["src/test-support/setup.ts"],
+    // Runs in the same group as `unit` (see the root config), before the integration tests.
+    sequence: { groupOrder: 0 },
     // Solid libraries ship JSX/ESM that must go through the Solid compiler, not Node.
     server: { deps: { inline: [/@solidjs\/router/, /@solidjs\/testing-library/, /solid-js/] } },
   },
