@@ -1,0 +1,190 @@
+// Upload throughput and memory of ingest, against a direct lib-storage upload of the same
+// bytes to the same S3 server, in one run. Real nats-server and s3rver (child processes);
+// ingest runs as its own process (svc-ingest/src/main.ts), as in production, and its RSS
+// is sampled from /proc while each upload runs. The bytes are made on the fly.
+//
+//   npm run bench -w svc-ingest        (or: npx tsx svc-ingest/bench/upload.bench.ts)
+//   SIZES_MB=200,1024 (default) picks the file sizes.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { DeleteObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import { Upload } from "@aws-sdk/lib-storage";
+import {
+  BaseEnv,
+  connectNats,
+  createLogger,
+  createS3Client,
+  type MediaItem,
+  RPC,
+  serveRpc,
+  startKit,
+} from "@streamstack/contracts/server";
+import { createTestIssuer, freePort, startNats, startS3 } from "@streamstack/infra";
+import { videoBytes } from "./bytes.ts";
+import { multipartUpload, tusUpload } from "./clients.ts";
+import { rssOf, sampleRss } from "./rss.ts";
+
+const MB = 1_000_000;
+const MiB = 1024 * 1024;
+const SIZES = (process.env.SIZES_MB ?? "200,1024").split(",").map((s) => Number(s) * MiB);
+const PART = 8 * MiB;
+const QUEUE = 4;
+const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+const dir = await mkdtemp(join(tmpdir(), "ingest-bench-"));
+const logger = createLogger("bench", "silent");
+const nats = await startNats({ dataDir: join(dir, "nats"), port: 0, monitorPort: 0 });
+const s3server = await startS3({ dataDir: join(dir, "s3"), buckets: ["media"] });
+let ingest: ChildProcess | undefined;
+
+interface Row {
+  path: string;
+  bytes: number;
+  seconds: number;
+  growth?: number;
+}
+
+try {
+  const s3 = createS3Client({ ...s3server, endpoint: s3server.endpoint });
+  const nc = await connectNats({ url: nats.url, name: "bench" }, logger);
+  const issuer = await createTestIssuer(nc);
+  const token = await issuer.token({ role: "admin" });
+  await standInCatalogue(nats.url);
+
+  const port = await freePort();
+  ingest = spawn(process.execPath, ["--import", "tsx", "svc-ingest/src/main.ts"], {
+    cwd: repoRoot,
+    stdio: ["ignore", "ignore", "inherit"],
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "warn",
+      NATS_URL: nats.url,
+      S3_ENDPOINT: s3server.endpoint,
+      S3_REGION: s3server.region,
+      S3_ACCESS_KEY_ID: s3server.accessKeyId,
+      S3_SECRET_ACCESS_KEY: s3server.secretAccessKey,
+      S3_BUCKET_MEDIA: "media",
+      MAX_UPLOAD_BYTES: String(4 * 1024 * MiB),
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    },
+  });
+  const base = `http://127.0.0.1:${port}/api/v1/ingest`;
+  await waitHealthy(`http://127.0.0.1:${port}/healthz`);
+  const pid = ingest.pid!;
+  // Warm-up: loads every lazy module on both paths, so "idle" is a served process.
+  await multipartUpload(base, token, videoBytes(16 * MiB), 16 * MiB);
+  await tusUpload(base, token, videoBytes(16 * MiB), 16 * MiB);
+  await emptyBucket(s3);
+
+  const rows: Row[] = [];
+  for (const size of SIZES) {
+    rows.push(await timed("direct lib-storage", size, () => directUpload(s3, size)));
+    for (const [path, upload] of [
+      ["ingest multipart", multipartUpload],
+      ["ingest tus", tusUpload],
+    ] as const) {
+      await new Promise((r) => setTimeout(r, 500));
+      const idle = await rssOf(pid);
+      const sampler = sampleRss(pid);
+      const row = await timed(path, size, () => upload(base, token, videoBytes(size), size));
+      row.growth = (await sampler.stop()) - idle;
+      rows.push(row);
+    }
+    await emptyBucket(s3);
+  }
+  printTable(rows);
+  await nc.close();
+} finally {
+  ingest?.kill("SIGTERM");
+  await Promise.allSettled([nats.stop(), s3server.stop()]);
+  await rm(dir, { recursive: true, force: true });
+}
+process.exit(0);
+
+async function timed(path: string, bytes: number, run: () => Promise<unknown>): Promise<Row> {
+  const started = performance.now();
+  await run();
+  const row = { path, bytes, seconds: (performance.now() - started) / 1000 };
+  console.error(`${path} ${bytes / MiB} MiB: ${(bytes / MB / row.seconds).toFixed(1)} MB/s`);
+  return row;
+}
+
+function directUpload(s3: S3Client, size: number) {
+  return new Upload({
+    client: s3,
+    params: { Bucket: "media", Key: `direct-${size}.mp4`, Body: videoBytes(size) },
+    partSize: PART,
+    queueSize: QUEUE,
+  }).done();
+}
+
+/** Catalogue's media-create, answered from memory: the bench measures ingest, not catalogue. */
+async function standInCatalogue(natsUrl: string) {
+  const kit = await startKit({
+    name: "catalogue",
+    description: "bench stand-in",
+    env: BaseEnv.parse({ PORT: "0", NATS_URL: natsUrl, LOG_LEVEL: "silent" }),
+    logger,
+  });
+  serveRpc(
+    kit.service,
+    RPC.mediaCreate,
+    async (req) => {
+      const now = new Date().toISOString();
+      const item: MediaItem = {
+        ...{ id: req.media_id, title: req.title, description: req.description },
+        ...{ status: "processing", size_bytes: req.size_bytes, content_type: req.content_type },
+        ...{ duration_s: null, video_codec: null, audio_codec: null, width: null, height: null },
+        ...{ fps: null, thumbnail_url: null, failure_reason: null, published_at: null },
+        ...{ created_at: now, updated_at: now },
+      };
+      return { item, created: true };
+    },
+    logger,
+  );
+}
+
+async function emptyBucket(s3: S3Client) {
+  const listed = await s3.send(new ListObjectsV2Command({ Bucket: "media" }));
+  for (const o of listed.Contents ?? []) {
+    await s3.send(new DeleteObjectCommand({ Bucket: "media", Key: o.Key }));
+  }
+}
+
+async function waitHealthy(url: string) {
+  for (let i = 0; i < 300; i++) {
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("ingest did not become healthy");
+}
+
+function printTable(rows: Row[]) {
+  const direct = new Map(rows.filter((r) => r.path.startsWith("direct")).map((r) => [r.bytes, r]));
+  console.log(
+    `\nUpload benchmark — s3rver, part ${PART / MiB} MiB × ${QUEUE} in flight, ${cpus().length} cores, node ${process.version}\n`,
+  );
+  console.log(
+    "| path | size | time | throughput | vs direct (goal ≥ 0.9) | ingest RSS growth (goal ≤ 100 MB) |",
+  );
+  console.log("|---|---:|---:|---:|---:|---:|");
+  for (const r of rows) {
+    const mbps = r.bytes / MB / r.seconds;
+    const ref = direct.get(r.bytes)!;
+    const ratio = r === ref ? "—" : (ref.seconds / r.seconds).toFixed(2);
+    const growth = r.growth === undefined ? "—" : `${(r.growth / MB).toFixed(0)} MB`;
+    console.log(
+      `| ${r.path} | ${(r.bytes / MiB).toFixed(0)} MiB | ${r.seconds.toFixed(1)} s | ${mbps.toFixed(1)} MB/s | ${ratio} | ${growth} |`,
+    );
+  }
+}
