@@ -1,19 +1,15 @@
 import { HeadBucketCommand } from "@aws-sdk/client-s3";
 import {
   CONSUMERS,
-  type ConsumerDef,
   consume,
   createEdge,
   createS3Client,
   ensureBuckets,
-  ensureConsumer,
-  ensureStream,
   type Logger,
   listen,
   MediaDeleted,
   mountOps,
   ProcessingJob,
-  STREAMS,
   startKit,
 } from "@streamstack/contracts/server";
 import type { ThumbnailerConfig } from "./config.ts";
@@ -23,6 +19,7 @@ import { handleMediaDeleted } from "./nats/cleanup.ts";
 import { watchExhaustedJobs } from "./nats/give-up.ts";
 import { handleProcessingJob } from "./nats/jobs.ts";
 import { LastErrors } from "./nats/last-errors.ts";
+import { ensureThumbnailerTopology } from "./nats/topology.ts";
 
 export interface Thumbnailer {
   /** The ops port (/healthz, /readyz, /metrics). */
@@ -63,21 +60,11 @@ export async function startThumbnailer(
     // Both, so start order does not matter: the media bucket is ingest's, but until it
     // exists this instance would not be ready.
     await ensureBuckets(s3, [buckets.media, buckets.thumbnails]);
-    const topology = { replicas: config.NATS_REPLICAS };
-    for (const stream of [
-      STREAMS.processingJobs,
-      STREAMS.processingResults,
-      STREAMS.catalogueEvents,
-    ]) {
-      await retried(() => ensureStream(jsm, stream, topology));
-    }
-    const jobsConsumer: ConsumerDef = {
-      ...CONSUMERS.processingJobs,
+    const jobsConsumer = await ensureThumbnailerTopology(jsm, {
+      replicas: config.NATS_REPLICAS,
       ackWaitMs: config.THUMBNAILER_ACK_WAIT_MS,
       maxDeliver: config.THUMBNAILER_MAX_DELIVER,
-    };
-    await retried(() => ensureConsumer(jsm, jobsConsumer));
-    await retried(() => ensureConsumer(jsm, CONSUMERS.thumbnailCleanup));
+    });
 
     const metrics = createThumbnailerMetrics(kit.metrics, { jsm, consumer: jobsConsumer });
     const lastErrors = new LastErrors();
@@ -152,14 +139,4 @@ export async function startThumbnailer(
 
 async function stopAll(stops: Array<() => Promise<void>>) {
   for (const stop of stops) await stop().catch(() => undefined);
-}
-
-/** Two services may create the same stream or consumer at the same moment; once more settles it. */
-async function retried<T>(attempt: () => Promise<T>): Promise<T> {
-  try {
-    return await attempt();
-  } catch {
-    await new Promise((r) => setTimeout(r, 250));
-    return attempt();
-  }
 }
