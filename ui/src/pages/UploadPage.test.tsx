@@ -19,6 +19,7 @@ function fakeTus() {
     const u: FakeUpload = { file, options, starts: 0, aborts: [] };
     uploads.push(u);
     return {
+      url: `http://localhost/api/v1/ingest/tus/upload-${uploads.length}.mp4`,
       start: () => void u.starts++,
       abort: async (terminate?: boolean) => void u.aborts.push(terminate ?? false),
     };
@@ -147,6 +148,25 @@ describe("upload page", () => {
     });
     expect(await screen.findByText("ffprobe: no video stream")).toBeTruthy();
     expect(screen.getByText("Failed")).toBeTruthy();
+  });
+
+  it("asks ingest for the media id when the final answer does not carry it", async () => {
+    const events = fakeEventStream();
+    const item = media({ status: "processing" });
+    const tus = fakeTus();
+    const server = fakeFetch({
+      ...authRoutes("admin"),
+      "GET /api/v1/catalogue/events": () => events.response(),
+      "GET /api/v1/ingest/tus/upload-1.mp4/media": () =>
+        json({ media_id: item.id, status: "processing", item }),
+      [`GET /api/v1/catalogue/${item.id}`]: () => json({ ...item, status: "published" }),
+    });
+    await renderApp("/upload", { fetch: server.fetch, signedInAs: "admin", tus: tus.factory });
+    addFiles([video("clip.mp4", 100)]);
+    fireEvent.click(screen.getByRole("button", { name: "Upload" }));
+    tus.uploads[0]!.options.onSuccess?.({ lastResponse: response({}) });
+    expect(await screen.findByText("Published")).toBeTruthy();
+    expect(server.callsTo("GET", "/api/v1/ingest/tus/upload-1.mp4/media")).toHaveLength(1);
   });
 
   it("shows the server's reason when it refuses a file, and stops retrying", async () => {

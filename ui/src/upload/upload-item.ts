@@ -26,7 +26,8 @@ export type UploadPhase =
   | "published"
   | "failed";
 
-export type TusFactory = (file: File, options: UploadOptions) => Pick<Upload, "start" | "abort">;
+export type TusUpload = Pick<Upload, "start" | "abort" | "url">;
+export type TusFactory = (file: File, options: UploadOptions) => TusUpload;
 
 export interface UploadDeps {
   tus: TusFactory;
@@ -34,6 +35,8 @@ export interface UploadDeps {
   authorization: () => Promise<string | undefined>;
   /** Rotates the tokens after the server answered 401. */
   onUnauthorized: () => void;
+  /** Asks ingest which media a finished upload became (when the final answer did not say). */
+  lookupMediaId: (uploadUrl: string) => Promise<string | undefined>;
   now?: () => number;
 }
 
@@ -77,7 +80,7 @@ export function createUploadItem(
   const [mediaId, setMediaId] = createSignal<string>();
   const [media, setMedia] = createSignal<MediaItem>();
   const rate = new RateEstimator();
-  let upload: Pick<Upload, "start" | "abort"> | undefined;
+  let upload: TusUpload | undefined;
 
   const self: UploadItem = {
     key: `upload-${++counter}`,
@@ -112,9 +115,10 @@ export function createUploadItem(
       removeFingerprintOnSuccess: true,
       metadata: {
         filename: file.name,
-        filetype: file.type || "application/octet-stream",
+        ...(file.type ? { filetype: file.type } : {}),
         title: title().trim() || file.name,
-        description: description().trim(),
+        // An empty value would be sent as "description " — leave the key out instead.
+        ...(description().trim() ? { description: description().trim() } : {}),
       },
       async onBeforeRequest(req) {
         const token = await deps.authorization();
@@ -145,6 +149,12 @@ export function createUploadItem(
         setSent(file.size);
         setSecondsLeft(0);
         learnMediaId(mediaIdFrom(lastResponse));
+        const url = upload?.url;
+        if (!mediaId() && url) {
+          deps.lookupMediaId(url).then(learnMediaId, () => {
+            setMessage("Uploaded, but its processing status could not be found.");
+          });
+        }
         if (phase() !== "published" && phase() !== "failed") setPhase("processing");
         setMessage(undefined);
       },

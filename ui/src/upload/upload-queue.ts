@@ -1,7 +1,7 @@
-import type { CatalogueEvent, MediaItem } from "@streamstack/contracts";
+import { type CatalogueEvent, type MediaItem, UploadAccepted } from "@streamstack/contracts";
 import { type Accessor, createSignal } from "solid-js";
 import { getMedia } from "../api/catalogue.ts";
-import type { ApiClient } from "../api/client.ts";
+import { API_BASE, type ApiClient } from "../api/client.ts";
 import { SESSION_ENDED, type Session } from "../auth/session.ts";
 import { type EventsConnection, watchCatalogueEvents } from "../sse/catalogue-events.ts";
 import { createUploadItem, type TusFactory, type UploadItem } from "./upload-item.ts";
@@ -72,6 +72,13 @@ export function createUploadQueue(deps: {
 
   const itemDeps = {
     tus: deps.tus,
+    // ingest: `GET /ingest/tus/{id}/media` answers for a finished upload.
+    lookupMediaId: async (uploadUrl: string) => {
+      const path = new URL(uploadUrl, globalThis.location?.href ?? "http://localhost").pathname;
+      if (!path.startsWith(`${API_BASE}/`)) return undefined;
+      const answer = await deps.api.json(UploadAccepted, `${path.slice(API_BASE.length)}/media`);
+      return answer.media_id;
+    },
     authorization: async () => {
       await refreshing;
       return deps.session.accessToken();
