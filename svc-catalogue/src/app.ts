@@ -73,7 +73,7 @@ export async function startCatalogue(
     const results = await consumeProcessingResults(kit, catalogue, config.RESULTS_CONCURRENCY);
     cleanup.push(() => results.stop());
 
-    const liveStreams = new Set<() => void>();
+    const liveStreams = new Set<() => Promise<void>>();
     const edge = createEdge(kit);
     mountOps(edge, { nats: () => kit.nc.flush(), db: () => database.sql`select 1` }, kit.metrics);
     edge.route(
@@ -99,9 +99,7 @@ export async function startCatalogue(
     const http = await listen(edge, { host: config.HOST, port: config.PORT });
     cleanup.push(() => http.close());
     // Open SSE responses would keep the HTTP server from closing: end them first.
-    cleanup.push(() => {
-      for (const stop of liveStreams) stop();
-    });
+    cleanup.push(() => Promise.all([...liveStreams].map((stop) => stop())));
     kit.logger.info({ port: http.port }, "catalogue listening");
     return { port: http.port, close: closeAll };
   } catch (err) {

@@ -72,6 +72,7 @@ export async function startCatalogueWorld(env: Record<string, string> = {}) {
   let service: RunningCatalogue = await startCatalogue(config, { logger });
   const js = nc.jetstream();
   const jsm = await nc.jetstreamManager();
+  const replicas: RunningCatalogue[] = [];
   const tokens = { viewer: await issuer.token(), admin: await issuer.token({ role: "admin" }) };
 
   const world = {
@@ -222,12 +223,22 @@ export async function startCatalogueWorld(env: Record<string, string> = {}) {
       service = await startCatalogue(CatalogueEnv.parse({ ...config, ...overrides }), { logger });
     },
 
+    /** Another instance on the same NATS and database (as compose runs two). */
+    async replica(overrides: Record<string, string> = {}) {
+      const extra = await startCatalogue(CatalogueEnv.parse({ ...config, ...overrides }), {
+        logger,
+      });
+      replicas.push(extra);
+      return extra;
+    },
+
     stop: () => service.close(),
     start: async () => {
       service = await startCatalogue(config, { logger });
     },
 
     async close() {
+      await Promise.all(replicas.map((r) => r.close().catch(() => undefined)));
       await service.close().catch(() => undefined);
       await nc.drain().catch(() => undefined);
       await sql.end({ timeout: 5 });

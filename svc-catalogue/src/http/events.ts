@@ -8,8 +8,8 @@ export interface EventRoutesDeps {
   verifier: TokenVerifier;
   follow: (afterSeq?: number) => Promise<LiveEventFeed>;
   heartbeatMs: number;
-  /** Registers a stop function run at shutdown; returns its unregister function. */
-  onShutdown: (stop: () => void) => () => void;
+  /** Registers a stop function run at shutdown (resolving once the stream ended); returns its unregister function. */
+  onShutdown: (stop: () => Promise<void>) => () => void;
 }
 
 /**
@@ -26,10 +26,16 @@ export function eventRoutes(deps: EventRoutesDeps): Hono<EdgeEnv> {
     // Opened before the response starts, so a failure is still a JSON error answer.
     const feed = await deps.follow(resume ? Number(resume[0]) : undefined);
     c.header("X-Accel-Buffering", "no");
-    return streamSSE(c, async (stream) => {
-      const stop = () => void feed.stop();
-      stream.onAbort(stop);
-      const unregister = deps.onShutdown(stop);
+    let ended!: () => void;
+    const finished = new Promise<void>((resolve) => {
+      ended = resolve;
+    });
+    const res = streamSSE(c, async (stream) => {
+      stream.onAbort(() => void feed.stop());
+      const unregister = deps.onShutdown(async () => {
+        await feed.stop();
+        await finished;
+      });
       const heartbeat = setInterval(() => void stream.write(": heartbeat\n\n"), deps.heartbeatMs);
       try {
         await stream.write(": connected\n\n");
@@ -44,8 +50,13 @@ export function eventRoutes(deps: EventRoutesDeps): Hono<EdgeEnv> {
         clearInterval(heartbeat);
         unregister();
         await feed.stop();
+        ended();
       }
     });
+    // The socket is of no use after an event stream ends; closing it lets a shutting-down
+    // server finish at once instead of waiting out keep-alive.
+    res.headers.set("Connection", "close");
+    return res;
   });
   return app;
 }
