@@ -6,6 +6,10 @@ const Flag = z
   .enum(["true", "false", "1", "0", "yes", "no"])
   .transform((v) => v === "true" || v === "1" || v === "yes");
 
+/** An empty variable (`KEY=` in an env file or compose) means "not set". */
+const unsetIfEmpty = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
+
 const Seconds = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 /** Loopback and private ranges: where the gateway lives locally and in compose. */
@@ -15,19 +19,20 @@ const DEFAULT_TRUSTED_PROXIES =
 export const AuthEnv = BaseEnv.extend(DatabaseEnv.shape)
   .extend({
     /** RSA private key as PEM (PKCS#8 or PKCS#1); `\n` escapes are accepted. */
-    JWT_PRIVATE_KEY: z.string().min(1).optional(),
+    JWT_PRIVATE_KEY: unsetIfEmpty(z.string()),
     /** Path to a PEM file holding the RSA private key (used when JWT_PRIVATE_KEY is unset). */
-    JWT_PRIVATE_KEY_FILE: z.string().min(1).optional(),
+    JWT_PRIVATE_KEY_FILE: unsetIfEmpty(z.string()),
     ACCESS_TOKEN_TTL_S: Seconds(60, 24 * 3600).default(1800),
     REFRESH_TOKEN_TTL_S: Seconds(300, 90 * 24 * 3600).default(604800),
     REGISTRATION_ENABLED: Flag.default(true),
-    ADMIN_EMAIL: z
-      .string()
-      .trim()
-      .pipe(z.email())
-      .transform((e) => e.toLowerCase())
-      .optional(),
-    ADMIN_PASSWORD: z.string().min(8).max(256).optional(),
+    ADMIN_EMAIL: unsetIfEmpty(
+      z
+        .string()
+        .trim()
+        .pipe(z.email())
+        .transform((e) => e.toLowerCase()),
+    ),
+    ADMIN_PASSWORD: unsetIfEmpty(z.string().min(8).max(256)),
     LOGIN_MAX_FAILURES_PER_EMAIL: z.coerce.number().int().min(1).default(5),
     LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(20),
     LOGIN_FAILURE_WINDOW_S: Seconds(1, 24 * 3600).default(900),

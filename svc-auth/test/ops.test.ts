@@ -1,8 +1,6 @@
 import { ErrorBodySchema } from "@streamstack/contracts";
-import { parseEnv } from "@streamstack/contracts/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAuth } from "../src/app.ts";
-import { AuthEnv } from "../src/config.ts";
 import { type AuthWorld, silent, startAuthWorld } from "./support.ts";
 
 let world: AuthWorld;
@@ -49,32 +47,7 @@ describe("ops routes", () => {
   });
 });
 
-describe("configuration", () => {
-  it("fails fast, naming the variables, when no signing key is configured", () => {
-    expect(() =>
-      parseEnv(AuthEnv, { PORT: "0", DATABASE_URL: "postgres://x@127.0.0.1/auth" }),
-    ).toThrow(/JWT_PRIVATE_KEY.*JWT_PRIVATE_KEY_FILE/s);
-  });
-
-  it("refuses half a bootstrap admin and applies the documented defaults", () => {
-    const base = { PORT: "0", DATABASE_URL: "postgres://x@127.0.0.1/auth", JWT_PRIVATE_KEY: "pem" };
-    expect(() => parseEnv(AuthEnv, { ...base, ADMIN_EMAIL: "a@example.com" })).toThrow(
-      /ADMIN_PASSWORD/,
-    );
-    expect(parseEnv(AuthEnv, base)).toMatchObject({
-      ACCESS_TOKEN_TTL_S: 1800,
-      REFRESH_TOKEN_TTL_S: 604800,
-      REGISTRATION_ENABLED: true,
-      LOGIN_MAX_FAILURES_PER_EMAIL: 5,
-      LOGIN_MAX_FAILURES_PER_IP: 20,
-      LOGIN_FAILURE_WINDOW_S: 900,
-    });
-    expect(parseEnv(AuthEnv, { ...base, REGISTRATION_ENABLED: "0" }).REGISTRATION_ENABLED).toBe(
-      false,
-    );
-    expect(() => parseEnv(AuthEnv, { ...base, REGISTRATION_ENABLED: "maybe" })).toThrow();
-  });
-
+describe("start-up failures", () => {
   it("does not start with an unusable key (checked before connecting anything)", async () => {
     const config = world.configFor({ JWT_PRIVATE_KEY: "-----BEGIN PRIVATE KEY-----\nnope" });
     await expect(startAuth(config, { logger: silent })).rejects.toThrow(/not a PEM private key/);
