@@ -55,7 +55,7 @@ try {
   const port = await freePort();
   worker = spawn(process.execPath, ["--import", "tsx", "svc-thumbnailer/src/main.ts"], {
     cwd: repoRoot,
-    stdio: "ignore",
+    stdio: ["ignore", "inherit", "inherit"],
     env: {
       ...process.env,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
@@ -120,7 +120,7 @@ try {
   await rm(dir, { recursive: true, force: true });
 }
 
-async function waitUntil(check: () => Promise<boolean>, timeoutMs = 60_000) {
+async function waitUntil(check: () => Promise<boolean>, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check().catch(() => false)) return;
