@@ -14,6 +14,7 @@ import type { AuthConfig } from "./config.ts";
 import { schema } from "./db/schema.ts";
 import { parseTrustedProxies } from "./domain/client-ip.ts";
 import { accountRoutes } from "./http/accounts.ts";
+import { docRoutes } from "./http/docs.ts";
 import { keyRoutes } from "./http/keys.ts";
 import { sessionRoutes } from "./http/sessions.ts";
 import { loadSigningKey } from "./keys/signing-key.ts";
@@ -107,6 +108,7 @@ export async function startAuth(
     app.route("/api/v1/auth", accountRoutes({ accounts, verifier }));
     app.route("/api/v1/auth", sessionRoutes({ sessions, verifier, trustedProxies }));
     app.route("/api/v1/auth", keyRoutes({ keys: keysKv }));
+    app.route("/api/v1/auth", docRoutes("/api/v1/auth"));
     const http = await listen(app, { host: config.HOST, port: config.PORT });
     shutdown.push(() => http.close());
     kit.logger.info({ port: http.port, kid: key.kid }, "auth listening");

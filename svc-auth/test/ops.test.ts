@@ -74,3 +74,41 @@ describe("shutdown", () => {
     expect(await pgConnections()).toBe(before.pg);
   });
 });
+
+describe("API documents", () => {
+  it("serves an OpenAPI 3.1 document covering every auth route, and the docs page", async () => {
+    const res = await world.client.call("GET", "/api/v1/auth/openapi.json");
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, unknown>>;
+    };
+    expect(doc.openapi).toBe("3.1.0");
+    const ops = Object.entries(doc.paths).flatMap(([p, o]) =>
+      Object.keys(o).map((m) => `${m} ${p}`),
+    );
+    expect(ops.sort()).toEqual(
+      [
+        "get /api/v1/auth/jwks.json",
+        "get /api/v1/auth/me",
+        "post /api/v1/auth/login",
+        "post /api/v1/auth/logout",
+        "post /api/v1/auth/refresh",
+        "post /api/v1/auth/register",
+      ].sort(),
+    );
+    expect(doc.paths["/api/v1/auth/login"]?.post).toMatchObject({
+      requestBody: {
+        content: { "application/json": { schema: { required: ["email", "password"] } } },
+      },
+      responses: { 429: { description: expect.any(String) } },
+    });
+    const page = await world.client.call("GET", "/api/v1/auth/docs");
+    expect(page.headers.get("content-type")).toMatch(/text\/html/);
+    expect(await page.text()).toContain('<script src="docs.js"></script>');
+    const script = await world.client.call("GET", "/api/v1/auth/docs.js");
+    expect(script.headers.get("content-type")).toMatch(/javascript/);
+    const source = await script.text();
+    expect(() => new Function(source)).not.toThrow(); // parses (it only runs in a browser)
+  });
+});
