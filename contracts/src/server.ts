@@ -8,6 +8,7 @@ export type { JetStreamClient, JetStreamManager, JsMsg, KV, NatsConnection, Serv
 export { revokedJtiKey, startTokenVerifier, type TokenVerifier } from "./auth/verifier.ts";
 export { bearerToken, requireAuth } from "./http/auth.ts";
 export { createEdge, type EdgeEnv, type EdgeVariables } from "./http/edge.ts";
+export { type ApiOperation, apiDocRoutes, openApiDocument } from "./http/openapi.ts";
 export { mountOps, type ReadinessCheck } from "./http/ops.ts";
 export { type HttpServer, listen } from "./http/serve.ts";
 export { parseJson, parseParam, parseQuery } from "./http/validate.ts";
