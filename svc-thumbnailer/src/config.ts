@@ -3,8 +3,6 @@ import { z } from "zod";
 
 /** The thumbnailer's environment: the platform's base and S3 keys plus its own knobs. */
 export const ThumbnailerEnv = BaseEnv.extend(S3Env.shape).extend({
-  /** Ops port only (/healthz, /readyz, /metrics). */
-  PORT: z.coerce.number().int().min(0).max(65535).default(3005),
   /** Jobs handled at once by this instance (each runs one ffprobe, then one ffmpeg). */
   THUMBNAILER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
   /** A system ffmpeg/ffprobe instead of the ones shipped by the npm installers. */
