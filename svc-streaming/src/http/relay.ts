@@ -34,7 +34,7 @@ export function refuseUnexpected(
 export function relay(upstream: IncomingMessage, ex: Exchange, logger: Logger): void {
   upstream.once("error", (err) => {
     // S3 broke off mid-body: the status is sent, so cut the client's response too.
-    if (!ex.signal.aborted) sendError(ex, err, logger);
+    if (!ex.cancelled) sendError(ex, err, logger);
   });
   upstream.pipe(ex.res);
 }
@@ -60,7 +60,7 @@ export function relayPrefix(
     }
   }
   pipeline(upstream, firstBytes, ex.res, (err) => {
-    if (err && !ex.signal.aborted) sendError(ex, err, logger);
+    if (err && !ex.cancelled) sendError(ex, err, logger);
   });
 }
 

@@ -41,7 +41,7 @@ export async function startStreamingServer(opts: {
     const ex = openExchange(req, res, route, opts);
     handler(ex, param).catch((err) => {
       // A client gone before its answer is no error of ours.
-      if (!ex.signal.aborted) sendError(ex, err, opts.logger);
+      if (!ex.cancelled) sendError(ex, err, opts.logger);
     });
   };
   const server = http.createServer((req, res) => {

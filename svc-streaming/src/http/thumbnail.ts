@@ -26,7 +26,7 @@ export async function serveThumbnail(
   const ifNoneMatch = ex.req.headers["if-none-match"];
   const upstream = await deps.origin.get(deps.thumbnailBucket, key, {
     ...(ifNoneMatch ? { ifNoneMatch } : {}),
-    signal: ex.signal,
+    cancellation: ex,
   });
   const object = { origin: deps.origin, bucket: deps.thumbnailBucket, key };
   try {

@@ -65,7 +65,7 @@ export async function serveVideo(deps: VideoDeps, ex: Exchange, token: string): 
   }
   const upstream = await deps.origin.get(deps.mediaBucket, key, {
     range: `bytes=${start}-${end}`,
-    signal: ex.signal,
+    cancellation: ex,
   });
   refuseUnexpected(upstream, { origin: deps.origin, bucket: deps.mediaBucket, key }, [200, 206]);
   const stored = Number(upstream.headers["content-length"]);
