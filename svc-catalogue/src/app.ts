@@ -1,4 +1,5 @@
 import {
+  apiDocRoutes,
   CONSUMERS,
   createEdge,
   ensureConsumer,
@@ -15,6 +16,8 @@ import type { CatalogueConfig } from "./config.ts";
 import { openCatalogueDatabase } from "./db/database.ts";
 import { eventRoutes } from "./http/events.ts";
 import { mediaRoutes } from "./http/media.ts";
+import { catalogueOpenApi } from "./http/openapi.ts";
+import { API_BASE } from "./http/paths.ts";
 import { followCatalogueEvents } from "./nats/live-events.ts";
 import { serveMediaRpc } from "./nats/media-rpc.ts";
 import { startOutboxRelay } from "./nats/outbox-relay.ts";
@@ -76,6 +79,8 @@ export async function startCatalogue(
     const liveStreams = new Set<() => Promise<void>>();
     const edge = createEdge(kit);
     mountOps(edge, { nats: () => kit.nc.flush(), db: () => database.sql`select 1` }, kit.metrics);
+    // Before the media routes, whose /:id would otherwise see "openapi.json" and "events".
+    edge.route("/", apiDocRoutes(API_BASE, catalogueOpenApi()));
     edge.route(
       "/",
       eventRoutes({
