@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import {
+  AppError,
   BUCKETS,
   createEdge,
   type Logger,
@@ -10,6 +11,7 @@ import {
   startKit,
   startTokenVerifier,
 } from "@streamstack/contracts/server";
+import { bodyLimit } from "hono/body-limit";
 import type { AuthConfig } from "./config.ts";
 import { schema } from "./db/schema.ts";
 import { parseTrustedProxies } from "./domain/client-ip.ts";
@@ -32,6 +34,14 @@ export interface RunningAuth {
   port: number;
   close(): Promise<void>;
 }
+
+const MAX_BODY_BYTES = 16 * 1024;
+const bodyTooLarge = () => {
+  throw new AppError(
+    "payload_too_large",
+    `request bodies here are at most ${MAX_BODY_BYTES} bytes`,
+  );
+};
 
 const MIGRATIONS = fileURLToPath(new URL("../drizzle", import.meta.url));
 
@@ -105,6 +115,8 @@ export async function startAuth(
 
     const app = createEdge(kit);
     mountOps(app, { nats: () => kit.nc.flush(), db: () => database.sql`select 1` }, kit.metrics);
+    // Auth bodies are a few hundred bytes; refuse big ones before buffering them.
+    app.use("/api/v1/auth/*", bodyLimit({ maxSize: MAX_BODY_BYTES, onError: bodyTooLarge }));
     app.route("/api/v1/auth", accountRoutes({ accounts, verifier }));
     app.route("/api/v1/auth", sessionRoutes({ sessions, verifier, trustedProxies }));
     app.route("/api/v1/auth", keyRoutes({ keys: keysKv }));

@@ -81,6 +81,20 @@ describe("POST /register", () => {
     expect((await errorOf(malformed)).code).toBe("invalid_request");
   });
 
+  it("answers 413 for a body far larger than any auth request", async () => {
+    const huge = { email: "big@example.com", password: "x".repeat(100_000) };
+    const res = await world.client.call("POST", "/api/v1/auth/register", huge);
+    expect(res.status).toBe(413);
+    expect((await errorOf(res)).code).toBe("payload_too_large");
+    const chunked = await fetch(`${world.client.base}/api/v1/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: new Blob([JSON.stringify(huge)]).stream(),
+      duplex: "half",
+    } as RequestInit);
+    expect(chunked.status).toBe(413);
+  });
+
   it("answers 403 when registration is switched off, and sign-in still works", async () => {
     const { client } = await world.start({ REGISTRATION_ENABLED: "false" });
     const res = await client.register("late@example.com", "long-enough");
