@@ -4,10 +4,11 @@
 // is sampled from /proc while each upload runs. The bytes are made on the fly.
 //
 //   npm run bench -w svc-ingest        (or: npx tsx svc-ingest/bench/upload.bench.ts)
-//   SIZES_MB=200,1024 (default) picks the file sizes.
+//   SIZES_MB=200,1024 (default) picks the file sizes, ROUNDS=3 (default) the repetitions;
+//   INGEST_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the ingest process.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DeleteObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
@@ -25,10 +26,11 @@ import {
 import { createTestIssuer, freePort, startNats, startS3 } from "@streamstack/infra";
 import { videoBytes } from "./bytes.ts";
 import { multipartUpload, tusUpload } from "./clients.ts";
-import { rssOf, sampleRss } from "./rss.ts";
+import { cpuSecondsOf, rssOf, sampleRss } from "./rss.ts";
 
 const MB = 1_000_000;
 const MiB = 1024 * 1024;
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const SIZES = (process.env.SIZES_MB ?? "200,1024").split(",").map((s) => Number(s) * MiB);
 const PART = 8 * MiB;
 const QUEUE = 4;
@@ -43,7 +45,7 @@ interface Row {
   path: string;
   bytes: number;
   seconds: number;
-  growth?: number;
+  ingest?: { idle: number; peak: number; cpuSeconds: number };
 }
 
 try {
@@ -54,7 +56,8 @@ try {
   await standInCatalogue(nats.url);
 
   const port = await freePort();
-  ingest = spawn(process.execPath, ["--import", "tsx", "svc-ingest/src/main.ts"], {
+  const nodeArgs = (process.env.INGEST_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  ingest = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "svc-ingest/src/main.ts"], {
     cwd: repoRoot,
     stdio: ["ignore", "ignore", "inherit"],
     env: {
@@ -82,19 +85,24 @@ try {
 
   const rows: Row[] = [];
   for (const size of SIZES) {
-    rows.push(await timed("direct lib-storage", size, () => directUpload(s3, size)));
-    for (const [path, upload] of [
-      ["ingest multipart", multipartUpload],
-      ["ingest tus", tusUpload],
-    ] as const) {
-      await new Promise((r) => setTimeout(r, 500));
-      const idle = await rssOf(pid);
-      const sampler = sampleRss(pid);
-      const row = await timed(path, size, () => upload(base, token, videoBytes(size), size));
-      row.growth = (await sampler.stop()) - idle;
-      rows.push(row);
+    // Rounds interleave the three paths, so a busy moment on the machine hits all of them.
+    for (let round = 0; round < ROUNDS; round++) {
+      rows.push(await timed("direct lib-storage", size, () => directUpload(s3, size)));
+      for (const [path, upload] of [
+        ["ingest multipart", multipartUpload],
+        ["ingest tus", tusUpload],
+      ] as const) {
+        await new Promise((r) => setTimeout(r, 500));
+        const idle = await rssOf(pid);
+        const cpuBefore = await cpuSecondsOf(pid);
+        const sampler = sampleRss(pid);
+        const row = await timed(path, size, () => upload(base, token, videoBytes(size), size));
+        const peak = await sampler.stop();
+        row.ingest = { idle, peak, cpuSeconds: (await cpuSecondsOf(pid)) - cpuBefore };
+        rows.push(row);
+      }
+      await emptyBucket(s3);
     }
-    await emptyBucket(s3);
   }
   printTable(rows);
   await nc.close();
@@ -169,22 +177,41 @@ async function waitHealthy(url: string) {
   throw new Error("ingest did not become healthy");
 }
 
+function median(xs: number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+}
+
 function printTable(rows: Row[]) {
-  const direct = new Map(rows.filter((r) => r.path.startsWith("direct")).map((r) => [r.bytes, r]));
+  const groups = new Map<string, Row[]>();
+  for (const r of rows)
+    groups.set(`${r.bytes} ${r.path}`, [...(groups.get(`${r.bytes} ${r.path}`) ?? []), r]);
+  const seconds = (bytes: number, path: string) =>
+    median(groups.get(`${bytes} ${path}`)!.map((r) => r.seconds));
+  const mb = (n: number) => `${(n / MB).toFixed(0)} MB`;
   console.log(
-    `\nUpload benchmark — s3rver, part ${PART / MiB} MiB × ${QUEUE} in flight, ${cpus().length} cores, node ${process.version}\n`,
+    `\nUpload benchmark — s3rver, part ${PART / MiB} MiB × ${QUEUE} in flight, median of ${ROUNDS}, ` +
+      `${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)}, node ${process.version}\n`,
   );
   console.log(
-    "| path | size | time | throughput | vs direct (goal ≥ 0.9) | ingest RSS growth (goal ≤ 100 MB) |",
+    "| path | size | time | throughput | vs direct (goal ≥ 0.9) | ingest RSS idle → peak | RSS growth (goal ≤ 100 MB) | ingest CPU |",
   );
-  console.log("|---|---:|---:|---:|---:|---:|");
-  for (const r of rows) {
-    const mbps = r.bytes / MB / r.seconds;
-    const ref = direct.get(r.bytes)!;
-    const ratio = r === ref ? "—" : (ref.seconds / r.seconds).toFixed(2);
-    const growth = r.growth === undefined ? "—" : `${(r.growth / MB).toFixed(0)} MB`;
+  console.log("|---|---:|---:|---:|---:|---:|---:|---:|");
+  for (const [key, group] of groups) {
+    const [bytesText, ...pathWords] = key.split(" ");
+    const bytes = Number(bytesText);
+    const path = pathWords.join(" ");
+    const t = seconds(bytes, path);
+    const direct = seconds(bytes, "direct lib-storage");
+    const ingest = group.flatMap((r) => (r.ingest ? [r.ingest] : []));
+    const cells = ingest.length
+      ? [
+          `${mb(median(ingest.map((i) => i.idle)))} → ${mb(Math.max(...ingest.map((i) => i.peak)))}`,
+          mb(Math.max(0, ...ingest.map((i) => i.peak - i.idle))),
+          `${median(ingest.map((i) => i.cpuSeconds)).toFixed(1)} s`,
+        ]
+      : ["—", "—", "—"];
     console.log(
-      `| ${r.path} | ${(r.bytes / MiB).toFixed(0)} MiB | ${r.seconds.toFixed(1)} s | ${mbps.toFixed(1)} MB/s | ${ratio} | ${growth} |`,
+      `| ${path} | ${(bytes / MiB).toFixed(0)} MiB | ${t.toFixed(1)} s | ${(bytes / MB / t).toFixed(1)} MB/s | ${path.startsWith("direct") ? "—" : (direct / t).toFixed(2)} | ${cells.join(" | ")} |`,
     );
   }
 }

@@ -130,7 +130,10 @@ export async function startIngest(
       metrics,
     );
     const routeDeps = { ...deps, verifier, maxBytes: config.MAX_UPLOAD_BYTES };
-    edge.route("/api/v1/ingest", uploadRoutes(routeDeps));
+    edge.route(
+      "/api/v1/ingest",
+      uploadRoutes({ ...routeDeps, readAheadBytes: config.UPLOAD_PART_BYTES }),
+    );
     edge.route("/api/v1/ingest", tusRoutes({ ...routeDeps, tus, store }));
     edge.route("/api/v1/ingest", pipelineRoutes({ nc: kit.nc, jsm: kit.jsm, verifier }));
     const http = await listen(edge, { host: config.HOST, port: config.PORT });

@@ -16,7 +16,8 @@ export const IngestEnv = BaseEnv.extend(S3Env.shape).extend({
     .default(20 * GiB),
   /**
    * Multipart path: S3 part size and parts in flight. Memory per upload is about
-   * size × (queue + 1), whatever the file size.
+   * size × (queue + 2) — parts in flight, one being filled, one read ahead — whatever
+   * the file size.
    */
   UPLOAD_PART_BYTES: z.coerce
     .number()

@@ -17,11 +17,16 @@ export class UploadGuard extends Transform {
   private headBytes = 0;
   private checked = false;
 
+  /**
+   * `readAheadBytes` lets the request keep flowing while every S3 part slot is busy, so
+   * the next part is ready when one frees (one more part of memory, no more).
+   */
   constructor(
     private readonly format: VideoFormat,
     private readonly maxBytes: number,
+    readAheadBytes = 0,
   ) {
-    super();
+    super({ readableHighWaterMark: readAheadBytes });
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) {

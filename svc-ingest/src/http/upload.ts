@@ -24,7 +24,9 @@ import { UploadGuard } from "./upload-guard.ts";
  * a bad title sent first fails before any byte is stored; one sent after the file (or
  * none) deletes the stored object and answers 400.
  */
-export function uploadRoutes(deps: HandoffDeps & { verifier: TokenVerifier; maxBytes: number }) {
+export function uploadRoutes(
+  deps: HandoffDeps & { verifier: TokenVerifier; maxBytes: number; readAheadBytes: number },
+) {
   const app = new Hono<EdgeEnv>();
   app.post("/upload", requireAuth(deps.verifier, "admin"), async (c) => {
     const { req } = nodeExchange(c);
@@ -34,7 +36,7 @@ export function uploadRoutes(deps: HandoffDeps & { verifier: TokenVerifier; maxB
       if (fieldsSoFar.title !== undefined) readMediaText(fieldsSoFar);
       const mediaId = randomUUID();
       const key = mediaKey(mediaId, format.ext);
-      const guard = new UploadGuard(format, deps.maxBytes);
+      const guard = new UploadGuard(format, deps.maxBytes, deps.readAheadBytes);
       pipeline(part.stream, guard, () => undefined); // errors surface through the upload
       try {
         await deps.bucket.putStream(key, guard, format.contentType);

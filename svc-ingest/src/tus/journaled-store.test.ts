@@ -1,0 +1,16 @@
+import { describe, expect, it } from "vitest";
+import { unbrokenRun } from "./journaled-store.ts";
+
+const part = (n: number) => ({ PartNumber: n, ETag: `"e${n}"`, Size: 5 });
+
+describe("unbrokenRun", () => {
+  it("keeps parts 1..n in order", () => {
+    expect(unbrokenRun([part(2), part(1), part(3)]).map((p) => p.PartNumber)).toEqual([1, 2, 3]);
+  });
+
+  it("stops at the first gap: a later part without its predecessor is sent again", () => {
+    expect(unbrokenRun([part(1), part(3), part(4)]).map((p) => p.PartNumber)).toEqual([1]);
+    expect(unbrokenRun([part(2)])).toEqual([]);
+    expect(unbrokenRun([])).toEqual([]);
+  });
+});
