@@ -50,7 +50,12 @@ export async function startNats(options: NatsOptions): Promise<NatsServer> {
     pidFile: options.pidFile ?? join(dataDir, "nats.pid"),
     ready: { logLine: /Server is ready/, timeoutMs: 15_000 },
   });
-  const ports = await readPortsFile(join(dataDir, `nats-server_${proc.pid}.ports`));
+  const ports = await readPortsFile(join(dataDir, `nats-server_${proc.pid}.ports`)).catch(
+    async (err: unknown) => {
+      await proc.stop();
+      throw err;
+    },
+  );
   const url = ports.nats?.[0] ?? "";
   const monitorUrl = ports.monitoring?.[0] ?? "";
   return {

@@ -21,7 +21,12 @@ export interface TestNats {
 /** A fresh nats-server with JetStream on free ports in its own temp dir (~30 ms). */
 export async function startTestNats(options: { config?: string } = {}): Promise<TestNats> {
   const dataDir = await mkdtemp(join(tmpdir(), "streamstack-nats-"));
-  const nats = await startNats({ dataDir, port: 0, monitorPort: 0, ...options });
+  const nats = await startNats({ dataDir, port: 0, monitorPort: 0, ...options }).catch(
+    async (err: unknown) => {
+      await rm(dataDir, { recursive: true, force: true });
+      throw err;
+    },
+  );
   return {
     url: nats.url,
     monitorUrl: nats.monitorUrl,
