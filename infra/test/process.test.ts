@@ -1,5 +1,12 @@
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -42,6 +49,7 @@ describe("startProcess", () => {
     await proc.stop();
     expect(await proc.exited).toMatchObject({ signal: "SIGTERM" });
     expect(alive(proc.pid)).toBe(false);
+    expect(existsSync(join(dir, "ready.pid"))).toBe(false);
   });
 
   it("fails with the end of the log when the child dies before it is ready", async () => {

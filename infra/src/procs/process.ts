@@ -106,7 +106,7 @@ export async function startProcess(options: StartProcessOptions): Promise<Server
   const pid = spawned;
   writeFileSync(pidFile, pidFileText(pid, cmdline, stopSignal));
   registerChild(pid, stopSignal);
-  void exited.then(() => {
+  const forgotten = exited.then(() => {
     unregisterChild(pid);
     return rm(pidFile, { force: true });
   });
@@ -114,15 +114,15 @@ export async function startProcess(options: StartProcessOptions): Promise<Server
   let stopping = false;
   const stop = async (): Promise<void> => {
     stopping = true;
-    if (child.exitCode !== null || child.signalCode !== null) return;
+    if (child.exitCode !== null || child.signalCode !== null) return forgotten;
     // The graceful signal goes to the leader only, so it can wind down its own children
     // (postgres backends, a running ffmpeg); SIGKILL later takes the whole group.
     signalPid(pid, stopSignal);
     const timeout = sleep(options.stopTimeoutMs ?? 10_000).then(() => "timeout" as const);
     if ((await Promise.race([exited, timeout])) === "timeout") {
       signalGroup(pid, "SIGKILL");
-      await exited;
     }
+    await forgotten; // the pidfile is gone once stop() returns
   };
   const handle: ServerProcess = {
     name,
