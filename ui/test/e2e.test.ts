@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { BrowserContext, Page, Response } from "playwright-core";
@@ -104,6 +104,95 @@ describe("StreamStack in a browser", () => {
       expect(mediaId).toMatch(/^[0-9a-f-]{36}$/);
     } catch (err) {
       await shot(page, "1-admin-failure");
+      throw err;
+    } finally {
+      await page.close();
+    }
+  }, 240_000);
+
+  it("an admin pauses and resumes an upload, and it survives a dropped connection", async () => {
+    const page = await admin.context.newPage();
+    const tus: { method: string; status: number; offset: string | undefined }[] = [];
+    const failed: string[] = [];
+    page.on("response", (r) => {
+      if (r.url().includes("/api/v1/ingest/tus/")) {
+        tus.push({
+          method: r.request().method(),
+          status: r.status(),
+          offset: r.headers()["upload-offset"],
+        });
+      }
+    });
+    page.on("requestfailed", (r) => {
+      if (r.url().includes("/api/v1/ingest/tus/")) failed.push(r.method());
+    });
+    try {
+      await page.goto(`${stack.url}/upload`);
+      await page.getByRole("heading", { name: "Upload videos" }).waitFor();
+      // Slow the upload down so there is time to pause it half-way.
+      const cdp = await admin.context.newCDPSession(page);
+      await cdp.send("Network.enable");
+      await cdp.send("Network.emulateNetworkConditions", {
+        offline: false,
+        latency: 0,
+        downloadThroughput: -1,
+        uploadThroughput: 1_000_000,
+      });
+      await page.getByLabel("Choose videos…").setInputFiles(videoFile);
+      const row = page.getByRole("listitem", { name: "Upload of orbit-e2e.mp4" });
+      await row.getByLabel("Title").fill("Second take, resumed");
+      await page.evaluate(() => {
+        const seen: string[] = [];
+        (window as unknown as { seen: string[] }).seen = seen;
+        new MutationObserver(() => {
+          const text = document.querySelector(".upload .phase")?.textContent ?? "";
+          if (seen.at(-1) !== text) seen.push(text);
+        }).observe(document.body, { subtree: true, childList: true, characterData: true });
+      });
+      await row.getByRole("button", { name: "Upload" }).click();
+      const progress = row.getByRole("progressbar");
+      await expect
+        .poll(() => progress.evaluate((p: HTMLProgressElement) => p.value), { timeout: 30_000 })
+        .toBeGreaterThan(1_000_000);
+      await row.getByRole("button", { name: "Pause" }).click();
+      await row.locator(".phase", { hasText: "Paused" }).waitFor();
+      await shot(page, "5-admin-upload-paused");
+
+      // Full speed again (throttling and request interception do not mix), and the
+      // connection drops at the next upload request: tus must retry by itself.
+      await cdp.send("Network.emulateNetworkConditions", {
+        offline: false,
+        latency: 0,
+        downloadThroughput: -1,
+        uploadThroughput: -1,
+      });
+      let dropped = false;
+      await page.route("**/api/v1/ingest/tus/**", (route) => {
+        if (!dropped && route.request().method() === "PATCH") {
+          dropped = true;
+          return route.abort("internetdisconnected");
+        }
+        return route.fallback();
+      });
+      await row.getByRole("button", { name: "Resume" }).click();
+      await expect.poll(() => dropped, { timeout: 30_000 }).toBe(true);
+      await page.unroute("**/api/v1/ingest/tus/**");
+      await row.locator(".phase", { hasText: "Published" }).waitFor({ timeout: 120_000 });
+      await shot(page, "6-admin-upload-resumed-published");
+
+      const seen = await page.evaluate(() => (window as unknown as { seen: string[] }).seen);
+      expect(seen).toContain("Paused");
+      expect(seen.indexOf("Reconnecting")).toBeGreaterThan(seen.indexOf("Paused"));
+      expect(failed).toContain("PATCH");
+      // Resumed from where the server was, not from the start: a HEAD told a non-zero offset.
+      const heads = tus.filter((t) => t.method === "HEAD" && t.status === 200);
+      expect(heads.length).toBeGreaterThan(0);
+      expect(Number(heads[0]?.offset)).toBeGreaterThan(0);
+      expect(tus.filter((t) => t.method === "POST")).toHaveLength(1);
+      const last = tus.filter((t) => t.method === "PATCH" && t.status === 204).at(-1);
+      expect(Number(last?.offset)).toBe((await stat(videoFile)).size);
+    } catch (err) {
+      await shot(page, "5-admin-resume-failure");
       throw err;
     } finally {
       await page.close();
