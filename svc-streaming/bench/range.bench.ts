@@ -14,7 +14,7 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
@@ -86,6 +86,8 @@ function combine(runs: Measured[]): Measured {
 }
 
 const work = mkdtempSync(join(tmpdir(), "streaming-bench-"));
+// Other processes' CPU distorts every number here; the report says how busy it was.
+const loadAtStart = loadavg()[0] ?? 0;
 const stops: (() => Promise<void>)[] = [];
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 
@@ -249,6 +251,7 @@ function renderReport(rows: Row[], rss: RssReport, loadgen: string) {
   const lines = [
     "",
     `Streaming edge vs direct S3 — node ${process.version}, ${cpus().length} cores, load generator: ${loadgen},`,
+    `load average ${loadAtStart.toFixed(1)} at start, ${(loadavg()[0] ?? 0).toFixed(1)} at end (on ${cpus().length} cores; above ~2 means other work shared the machine),`,
     `${objectSize / MiB} MiB object on ${args["s3-endpoint"] ? args["s3-endpoint"] : "s3rver (own process)"}, ${seconds} s per path in ${rounds} alternating rounds after ${warmup} s warm-up, edge LOG_LEVEL=${args["log-level"]}`,
     "",
     "| range | conns | path | req/s | MB/s | p50 ms | p99 ms | edge ÷ direct | edge CPU s/GiB | S3 CPU s/GiB | errors |",

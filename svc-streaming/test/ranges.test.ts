@@ -140,4 +140,15 @@ describe("GET /api/v1/stream/{token}", () => {
     expect(res.headers.get("content-length")).toBe("0");
     expect((await res.arrayBuffer()).byteLength).toBe(0);
   });
+
+  it("answers 503 JSON, not 500, when S3 cannot be reached", async () => {
+    const cut = await world.startEdge({ S3_ENDPOINT: "http://127.0.0.1:9" });
+    const token = url.slice(url.lastIndexOf("/") + 1);
+    const res = await fetch(`${cut.base}/api/v1/stream/${token}`, {
+      headers: { Range: "bytes=0-9" },
+    });
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as ErrorBody).error.code).toBe("unavailable");
+    expect((await fetch(`${cut.base}/readyz`)).status).toBe(503);
+  });
 });

@@ -1,4 +1,4 @@
-import { type KV, type Logger, StreamTokenRecord } from "@streamstack/contracts/server";
+import { AppError, type KV, type Logger, StreamTokenRecord } from "@streamstack/contracts/server";
 import { LRUCache } from "lru-cache";
 import { mediaEtag, streamTokenExpiry } from "../domain/stream-token.ts";
 
@@ -37,7 +37,11 @@ export function createStreamTokenStore(
   });
 
   async function load(token: string): Promise<StreamGrant | undefined> {
-    const entry = await kv.get(token);
+    const entry = await kv.get(token).catch((cause: unknown) => {
+      throw new AppError("unavailable", "the stream-token store is unreachable", undefined, {
+        cause,
+      });
+    });
     if (entry?.operation !== "PUT") return undefined;
     const parsed = StreamTokenRecord.safeParse(entry.json());
     if (!parsed.success) {

@@ -2,6 +2,7 @@ import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { AppError } from "@streamstack/contracts/server";
 import { LRUCache } from "lru-cache";
 
 /**
@@ -107,7 +108,15 @@ export function createS3Origin(
       const out = t.send({ ...t.options, headers }, resolve);
       // Destroying the request also destroys its response and that S3 connection.
       cancellation.onCancel = () => out.destroy();
-      out.once("error", reject);
+      out.once("error", (err) =>
+        reject(
+          cancellation.cancelled
+            ? err
+            : new AppError("unavailable", "object storage is unreachable", undefined, {
+                cause: err,
+              }),
+        ),
+      );
       out.end();
     });
   }
