@@ -45,9 +45,7 @@ export function StreamsTable(props: { streams: PipelineSnapshot["streams"] }) {
               </td>
               <td class="num">{n(s.messages)}</td>
               <td class="num">{formatBytes(s.bytes)}</td>
-              <td class="num">
-                {n(s.first_seq)}–{n(s.last_seq)}
-              </td>
+              <td class="num">{s.messages > 0 ? `${n(s.first_seq)}–${n(s.last_seq)}` : "–"}</td>
               <td class="num">{n(s.consumer_count)}</td>
             </tr>
           )}

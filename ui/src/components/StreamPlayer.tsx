@@ -13,7 +13,7 @@ const RETRY_MS = 10_000;
  * itself (seeking = a new Range request); before the token expires a new one is fetched
  * and swapped in without losing the viewer's place.
  */
-export function StreamPlayer(props: { mediaId: string; title: string }) {
+export function StreamPlayer(props: { mediaId: string; title: string; poster?: string | null }) {
   const { api } = useApp();
   const [error, setError] = createSignal<string>();
   let video: HTMLVideoElement | undefined;
@@ -58,6 +58,7 @@ export function StreamPlayer(props: { mediaId: string; title: string }) {
         ref={video}
         controls
         preload="metadata"
+        poster={props.poster ?? undefined}
         playsinline
         aria-label={`Video: ${props.title}`}
         onError={onVideoError}

@@ -66,7 +66,11 @@ function WatchView(props: {
       <div class="watch-main">
         <Switch>
           <Match when={props.item.status === "published"}>
-            <StreamPlayer mediaId={props.item.id} title={props.item.title} />
+            <StreamPlayer
+              mediaId={props.item.id}
+              title={props.item.title}
+              poster={props.item.thumbnail_url}
+            />
           </Match>
           <Match when={props.item.status === "processing"}>
             <p class="notice" role="status">
