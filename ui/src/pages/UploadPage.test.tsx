@@ -195,6 +195,28 @@ describe("upload page", () => {
     expect(screen.getByText("Stopped")).toBeTruthy();
   });
 
+  it("takes files dropped on the drop zone", async () => {
+    const server = fakeFetch({
+      ...authRoutes("admin"),
+      "GET /api/v1/catalogue/events": () => fakeEventStream().response(),
+    });
+    await renderApp("/upload", {
+      fetch: server.fetch,
+      signedInAs: "admin",
+      tus: fakeTus().factory,
+    });
+    const zone = screen.getByRole("region", { name: "Add videos" });
+    fireEvent.dragEnter(zone);
+    expect(zone.classList.contains("over")).toBe(true);
+    fireEvent.drop(zone, { dataTransfer: { files: [video("a.mp4", 10), video("b.mov", 10)] } });
+    expect(zone.classList.contains("over")).toBe(false);
+    expect(screen.getAllByRole("listitem").map((li) => li.getAttribute("aria-label"))).toEqual([
+      "Upload of a.mp4",
+      "Upload of b.mov",
+    ]);
+    expect(screen.getByRole("button", { name: "Upload all (2)" })).toBeTruthy();
+  });
+
   it("is for admins only", async () => {
     const server = fakeFetch(authRoutes("viewer"));
     await renderApp("/upload", { fetch: server.fetch, signedInAs: "viewer" });
