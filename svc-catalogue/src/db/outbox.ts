@@ -37,17 +37,15 @@ export async function relayPendingEvents(
       .from(outbox)
       .orderBy(outbox.seq)
       .limit(batch);
-    const done: number[] = [];
-    let error: unknown;
-    for (const row of rows) {
-      try {
-        await publish(row.event);
-      } catch (err) {
-        error = err;
-        break;
-      }
-      done.push(row.seq);
-    }
+    // Sent back to back on one connection (each publish is written before the next call
+    // starts), so the stream keeps their order without a round trip per event. Only
+    // the unbroken run of successes counts as sent (the rest is retried, and
+    // Nats-Msg-Id drops any copy that had made it after all).
+    const outcomes = await Promise.allSettled(rows.map((row) => publish(row.event)));
+    const failedAt = outcomes.findIndex((o) => o.status === "rejected");
+    const done = rows.slice(0, failedAt < 0 ? rows.length : failedAt).map((r) => r.seq);
+    const failure = outcomes[failedAt];
+    const error = failure?.status === "rejected" ? failure.reason : undefined;
     if (done.length > 0) await tx.delete(outbox).where(inArray(outbox.seq, done));
     return { taken: done.length, error };
   });
