@@ -19,3 +19,15 @@ describe("AppError", () => {
     ]);
   });
 });
+
+describe("typed text", async () => {
+  const { MediaTitle, MediaDescription, RegisterRequest } = await import("./index.ts");
+  it("refuses control characters Postgres or a page cannot hold", () => {
+    expect(MediaTitle.safeParse("Orbit\u0000").success).toBe(false);
+    expect(MediaTitle.safeParse("Orbit\n2").success).toBe(false);
+    expect(MediaDescription.safeParse("line one\nline two\ttab").success).toBe(true);
+    expect(MediaDescription.safeParse("bell\u0007").success).toBe(false);
+    const reg = { email: "a@b.co", password: "12345678", display_name: "x\u0000" };
+    expect(RegisterRequest.safeParse(reg).success).toBe(false);
+  });
+});

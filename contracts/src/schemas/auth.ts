@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { IsoDateTime, Uuid } from "./common.ts";
+import { IsoDateTime, SingleLineText, Uuid } from "./common.ts";
 
 export const Role = z.enum(["viewer", "admin"]);
 export type Role = z.infer<typeof Role>;
@@ -14,7 +14,7 @@ const Email = z
 export const RegisterRequest = z.strictObject({
   email: Email,
   password: z.string().min(8).max(256),
-  display_name: z.string().trim().min(1).max(100).optional(),
+  display_name: SingleLineText.trim().min(1).max(100).optional(),
 });
 export type RegisterRequest = z.infer<typeof RegisterRequest>;
 

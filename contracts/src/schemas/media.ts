@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { IsoDateTime, Uuid } from "./common.ts";
+import { IsoDateTime, MultiLineText, SingleLineText, Uuid } from "./common.ts";
 
 export const MediaStatus = z.enum(["processing", "published", "failed"]);
 export type MediaStatus = z.infer<typeof MediaStatus>;
@@ -26,8 +26,8 @@ export const MediaItem = z.object({
 });
 export type MediaItem = z.infer<typeof MediaItem>;
 
-export const MediaTitle = z.string().trim().min(1).max(200);
-export const MediaDescription = z.string().trim().max(5000);
+export const MediaTitle = SingleLineText.trim().min(1).max(200);
+export const MediaDescription = MultiLineText.trim().max(5000);
 
 export const MediaListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(24),

@@ -12,7 +12,7 @@ export interface TestIssuer {
   /** Signs an access token as auth would (RS256, `kid`, 30 min unless `expiresIn` given). */
   token(opts?: { role?: Role; sub?: string; jti?: string; expiresIn?: string | number }): Promise<string>;
   kid: string;
-  privateKey: CryptoKey;
+  privateKey: Awaited<ReturnType<typeof generateKeyPair>>["privateKey"];
 }
 
 /**
