@@ -266,6 +266,10 @@ describe("StreamStack in a browser", () => {
       });
       expect(fromMiddle.length).toBeGreaterThan(0);
 
+      // A reload keeps the session (refresh token in localStorage, access token renewed).
+      await page.reload();
+      await page.getByRole("heading", { name: title }).waitFor();
+
       const revokedBearer = bearer;
       expect(revokedBearer).toMatch(/^Bearer /);
       await page.getByRole("button", { name: "Sign out" }).click();
