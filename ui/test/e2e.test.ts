@@ -19,6 +19,7 @@ let stack: FullStack;
 let admin: { context: BrowserContext; close(): Promise<void> };
 let viewer: { context: BrowserContext; close(): Promise<void> };
 let workDir: string;
+let ui: Awaited<ReturnType<typeof buildUi>> | undefined;
 let videoFile: string;
 let mediaId: string | undefined;
 
@@ -29,9 +30,10 @@ beforeAll(async () => {
   await rm(artifacts, { recursive: true, force: true }); // no stale failure shots
   await mkdir(artifacts, { recursive: true });
   workDir = await mkdtemp(join(tmpdir(), "streamstack-e2e-media-"));
-  const [uiDir, video] = await Promise.all([buildUi(), makeTestVideo(workDir)]);
+  const [built, video] = await Promise.all([buildUi(), makeTestVideo(workDir)]);
+  ui = built;
   videoFile = video;
-  stack = await startFullStack({ uiDir });
+  stack = await startFullStack({ uiDir: built.outDir });
   [admin, viewer] = await Promise.all([openBrowser(), openBrowser()]);
 }, 300_000);
 
@@ -40,6 +42,7 @@ afterAll(async () => {
   await viewer?.close();
   await stack?.stop();
   if (workDir) await rm(workDir, { recursive: true, force: true });
+  await ui?.remove();
 }, 60_000);
 
 async function signIn(page: Page, email: string, password: string) {

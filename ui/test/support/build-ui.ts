@@ -1,4 +1,4 @@
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { build } from "vite";
@@ -6,13 +6,14 @@ import { build } from "vite";
 const uiRoot = resolve(import.meta.dirname, "../..");
 
 /** Builds the UI as production does, into a temp dir (ui/dist of a running stack stays). */
-export async function buildUi(): Promise<string> {
-  const outDir = join(await mkdtemp(join(tmpdir(), "streamstack-ui-")), "dist");
+export async function buildUi(): Promise<{ outDir: string; remove(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), "streamstack-ui-"));
+  const outDir = join(dir, "dist");
   await build({
     root: uiRoot,
     configFile: join(uiRoot, "vite.config.ts"),
     logLevel: "warn",
     build: { outDir, emptyOutDir: true, sourcemap: false },
   });
-  return outDir;
+  return { outDir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
