@@ -6,12 +6,12 @@ import { fileURLToPath } from "node:url";
 export const defaultReport = ".test-artifacts/vitest.json";
 
 /** A missing or unreadable report means vitest crashed: that is one failure, not zero. */
-export function summaryLine(reportPath = defaultReport) {
+export function summaryLine(reportPath = defaultReport, { extraFailures = 0 } = {}) {
   let report;
   try {
     report = JSON.parse(readFileSync(reportPath, "utf8"));
   } catch {
-    return "0 passed, 1 failed";
+    return `0 passed, ${1 + extraFailures} failed`;
   }
   const passed = Number(report.numPassedTests ?? 0);
   const failed = Number(report.numFailedTests ?? 0);
@@ -23,7 +23,7 @@ export function summaryLine(reportPath = defaultReport) {
   ).length;
   // success:false with nothing to show for it (an error of vitest's own) is not a pass either.
   const unexplained = report.success === false && failed + broken === 0 ? 1 : 0;
-  return `${passed} passed, ${failed + broken + unexplained} failed`;
+  return `${passed} passed, ${failed + broken + unexplained + extraFailures} failed`;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -15,6 +15,7 @@ const npx = (args) =>
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
   }).status ?? 1;
 
+// Lint is part of the suite: a lint failure fails `npm test` and counts as one failed test.
 const lint = npx(["biome", "check", "."]);
 if (lint !== 0) console.error("\n[test] lint (biome check .) found problems; see above.\n");
 
@@ -30,5 +31,5 @@ const vitest = npx([
   ...process.argv.slice(2),
 ]);
 
-console.log(summaryLine(report));
-process.exit(vitest);
+console.log(summaryLine(report, { extraFailures: lint === 0 ? 0 : 1 }));
+process.exit(vitest !== 0 ? vitest : lint);

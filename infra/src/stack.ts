@@ -9,6 +9,7 @@ import {
   portsOf,
   type StackConfig,
 } from "./config.ts";
+import { seedDemo } from "./demo.ts";
 import { startNats } from "./procs/nats.ts";
 import { startNginx } from "./procs/nginx.ts";
 import { assertPortsFree, PortInUseError } from "./procs/ports.ts";
@@ -130,6 +131,13 @@ async function main(): Promise<void> {
       logDir,
     }),
   );
+  if (config.SEED_DEMO && present.includes("ingest")) {
+    const admin_ = { email: config.ADMIN_EMAIL, password: admin.password };
+    // After the banner: the platform is usable while the demo uploads and processes.
+    seedDemo({ gatewayUrl: `http://127.0.0.1:${gateway.port}`, admin: admin_, dataDir, say }).catch(
+      (err: Error) => say(`demo video not seeded: ${err.message} (SEED_DEMO=0 skips it)`),
+    );
+  }
 }
 
 /** Infra ports always; a service's port only when that service exists. */
