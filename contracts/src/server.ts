@@ -6,13 +6,26 @@
 
 export type { JetStreamClient, JetStreamManager, JsMsg, KV, NatsConnection, Service } from "nats";
 export { revokedJtiKey, startTokenVerifier, type TokenVerifier } from "./auth/verifier.ts";
+export { asyncApiDocument } from "./docs/asyncapi.ts";
+export { asyncApiProblems, openApiProblems } from "./docs/check.ts";
+export {
+  type ApiAnswer,
+  type ApiOperation,
+  apiDocRoutes,
+  openApiDocument,
+} from "./docs/openapi.ts";
 export { bearerToken, requireAuth } from "./http/auth.ts";
 export { createEdge, type EdgeEnv, type EdgeVariables } from "./http/edge.ts";
-export { type ApiOperation, apiDocRoutes, openApiDocument } from "./http/openapi.ts";
 export { mountOps, type ReadinessCheck } from "./http/ops.ts";
 export { type HttpServer, listen } from "./http/serve.ts";
 export { parseJson, parseParam, parseQuery } from "./http/validate.ts";
 export * from "./index.ts";
+export {
+  type NatsAuthConfigOptions,
+  type NatsCredential,
+  natsCredential,
+  renderNatsAuthConfig,
+} from "./nats/auth-config.ts";
 export { decodeJson, encodeJson } from "./nats/codec.ts";
 export { connectNats, type NatsOptions } from "./nats/connect.ts";
 export {
@@ -35,6 +48,19 @@ export {
   openBucket,
   type TopologyOptions,
 } from "./nats/jetstream.ts";
+export {
+  ensuredStreams,
+  integratorPermissions,
+  NATS_ROLES,
+  NATS_USE,
+  type NatsPermissions,
+  type NatsRole,
+  opsPermissions,
+  PIPELINE_READ,
+  permissionsFor,
+  type ServiceNatsUse,
+  servicePermissions,
+} from "./nats/permissions.ts";
 export { RPC, type RpcDef, type RpcHandler, request, serveRpc } from "./nats/rpc.ts";
 export { collectServiceStats } from "./nats/services.ts";
 export { BaseEnv, DatabaseEnv, parseEnv, S3Env } from "./runtime/config.ts";

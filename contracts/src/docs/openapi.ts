@@ -1,11 +1,21 @@
 import { Hono } from "hono";
 import { z } from "zod";
+import type { EdgeEnv } from "../http/edge.ts";
 import { ErrorBodySchema } from "../schemas/common.ts";
-import type { EdgeEnv } from "./edge.ts";
+
+/** A successful answer: a JSON schema, or just a content type for bytes (video, images). */
+export interface ApiAnswer {
+  status: number;
+  description: string;
+  schema?: z.ZodType;
+  contentType?: string;
+  /** Response headers worth knowing, name → what it carries. */
+  headers?: Record<string, string>;
+}
 
 /** One HTTP operation of an edge, described with the same zod schemas the edge validates with. */
 export interface ApiOperation {
-  method: "get" | "head" | "post" | "put" | "patch" | "delete";
+  method: "get" | "head" | "post" | "put" | "patch" | "delete" | "options";
   /** Relative to the edge's base path, OpenAPI style: `/{id}/stream-token`. */
   path: string;
   summary: string;
@@ -14,8 +24,13 @@ export interface ApiOperation {
   auth?: "viewer" | "admin";
   pathParams?: z.ZodObject;
   query?: z.ZodObject;
-  body?: { schema: z.ZodType; required: boolean };
-  ok: { status: number; description: string; schema?: z.ZodType; contentType?: string };
+  /** Request headers the operation reads (names as sent, e.g. `Range`). */
+  headers?: z.ZodObject;
+  /** The body; JSON unless `contentType` says otherwise (e.g. `multipart/form-data`). */
+  body?: { schema?: z.ZodType; required: boolean; contentType?: string };
+  ok: ApiAnswer;
+  /** Further successful answers (e.g. 206 Partial Content). */
+  also?: ApiAnswer[];
   /** Error statuses this operation answers, with what each means here. */
   errors: Record<number, string>;
 }
@@ -25,7 +40,7 @@ const jsonSchema = (schema: z.ZodType, io: "input" | "output") => {
   return rest as { properties?: Record<string, unknown>; required?: string[] };
 };
 
-const parameters = (schema: z.ZodObject | undefined, where: "path" | "query") => {
+const parameters = (schema: z.ZodObject | undefined, where: "path" | "query" | "header") => {
   if (!schema) return [];
   const s = jsonSchema(schema, "input");
   return Object.entries(s.properties ?? {}).map(([name, prop]) => ({
@@ -34,6 +49,25 @@ const parameters = (schema: z.ZodObject | undefined, where: "path" | "query") =>
     required: where === "path" || (s.required ?? []).includes(name),
     schema: prop,
   }));
+};
+
+/** A success response; bytes without a schema are described by their content type alone. */
+const response = (a: ApiAnswer) => {
+  const contentType = a.contentType ?? "application/json";
+  return {
+    description: a.description,
+    ...(a.headers && {
+      headers: Object.fromEntries(
+        Object.entries(a.headers).map(([name, description]) => [
+          name,
+          { description, schema: { type: "string" } },
+        ]),
+      ),
+    }),
+    ...((a.schema || a.contentType) && {
+      content: { [contentType]: a.schema ? { schema: jsonSchema(a.schema, "output") } : {} },
+    }),
+  };
 };
 
 /**
@@ -48,15 +82,8 @@ export function openApiDocument(opts: {
 }) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of opts.operations) {
-    const contentType = op.ok.contentType ?? "application/json";
-    const responses: Record<string, unknown> = {
-      [op.ok.status]: {
-        description: op.ok.description,
-        ...(op.ok.schema && {
-          content: { [contentType]: { schema: jsonSchema(op.ok.schema, "output") } },
-        }),
-      },
-    };
+    const responses: Record<string, unknown> = {};
+    for (const answer of [op.ok, ...(op.also ?? [])]) responses[answer.status] = response(answer);
     for (const [status, description] of Object.entries(op.errors)) {
       responses[status] = {
         description,
@@ -64,7 +91,11 @@ export function openApiDocument(opts: {
       };
     }
     const path = `${opts.basePath}${op.path}`;
-    const params = [...parameters(op.pathParams, "path"), ...parameters(op.query, "query")];
+    const params = [
+      ...parameters(op.pathParams, "path"),
+      ...parameters(op.query, "query"),
+      ...parameters(op.headers, "header"),
+    ];
     paths[path] = {
       ...paths[path],
       [op.method]: {
@@ -75,7 +106,11 @@ export function openApiDocument(opts: {
         ...(op.body && {
           requestBody: {
             required: op.body.required,
-            content: { "application/json": { schema: jsonSchema(op.body.schema, "input") } },
+            content: {
+              [op.body.contentType ?? "application/json"]: op.body.schema
+                ? { schema: jsonSchema(op.body.schema, "input") }
+                : {},
+            },
           },
         }),
         responses,
@@ -138,7 +173,7 @@ const example = (s) => !s ? null : s.default !== undefined ? s.default : s.enum 
   : s.type === "boolean" ? false : null;
 fetch("openapi.json").then((r) => r.json()).then((doc) => {
   for (const [path, ops] of Object.entries(doc.paths)) for (const [method, op] of Object.entries(ops)) {
-    const schema = op.requestBody?.content["application/json"].schema;
+    const schema = op.requestBody?.content["application/json"]?.schema;
     const query = (op.parameters || []).filter((p) => p.in === "query").map((p) => p.name + "=").join("&");
     const url = el("input", { value: path + (query ? "?" + query : ""), "aria-label": "URL" });
     const body = el("textarea", { value: schema ? JSON.stringify(example(schema), null, 2) : "", "aria-label": "body" });
@@ -157,6 +192,9 @@ fetch("openapi.json").then((r) => r.json()).then((doc) => {
         out.textContent = res.status + " " + res.statusText + "\\n";
         const reader = res.body?.pipeThrough(new TextDecoderStream()).getReader();
         for (;;) { const r = await reader?.read(); if (!r || r.done) break; out.textContent += r.value; }
+        // A sign-in answer fills the token field, so the next requests are authenticated.
+        try { const j = JSON.parse(out.textContent.slice(out.textContent.indexOf("\\n") + 1));
+          if (j.access_token) document.getElementById("token").value = j.access_token; } catch {}
       } catch (e) { if (e.name !== "AbortError") out.textContent += String(e); }
     } });
     const stop = el("button", { textContent: "Stop", onclick: () => abort?.abort() });
