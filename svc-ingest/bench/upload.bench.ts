@@ -4,7 +4,8 @@
 // is sampled from /proc while each upload runs. The bytes are made on the fly.
 //
 //   npm run bench -w svc-ingest        (or: npx tsx svc-ingest/bench/upload.bench.ts)
-//   SIZES_MB=200,1024 (default) picks the file sizes, ROUNDS=3 (default) the repetitions;
+//   SIZES_MB=200,1024 (default) picks the file sizes, ROUNDS=3 (default) the repetitions,
+//   ONLY=multipart|tus one ingest path;
 //   INGEST_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the ingest process.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -31,6 +32,12 @@ import { cpuSecondsOf, rssOf, sampleRss } from "./rss.ts";
 const MB = 1_000_000;
 const MiB = 1024 * 1024;
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const PATHS = (
+  [
+    ["ingest multipart", multipartUpload],
+    ["ingest tus", tusUpload],
+  ] as const
+).filter(([path]) => path.includes(process.env.ONLY ?? ""));
 const SIZES = (process.env.SIZES_MB ?? "200,1024").split(",").map((s) => Number(s) * MiB);
 const PART = 8 * MiB;
 const QUEUE = 4;
@@ -88,10 +95,7 @@ try {
     // Rounds interleave the three paths, so a busy moment on the machine hits all of them.
     for (let round = 0; round < ROUNDS; round++) {
       rows.push(await timed("direct lib-storage", size, () => directUpload(s3, size)));
-      for (const [path, upload] of [
-        ["ingest multipart", multipartUpload],
-        ["ingest tus", tusUpload],
-      ] as const) {
+      for (const [path, upload] of PATHS) {
         await new Promise((r) => setTimeout(r, 500));
         const idle = await rssOf(pid);
         const cpuBefore = await cpuSecondsOf(pid);

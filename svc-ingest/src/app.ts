@@ -22,6 +22,7 @@ import { tusRoutes } from "./http/tus.ts";
 import { uploadRoutes } from "./http/upload.ts";
 import { startMediaCleanup } from "./nats/media-cleanup.ts";
 import { mediaBucket } from "./s3/media-bucket.ts";
+import { signWithoutPayloadHash } from "./s3/unsigned-payload.ts";
 import { JournaledS3Store } from "./tus/journaled-store.ts";
 import { createTusServer } from "./tus/tus-server.ts";
 
@@ -66,6 +67,7 @@ export async function startIngest(
       secretAccessKey: config.S3_SECRET_ACCESS_KEY,
     };
     const s3 = createS3Client(s3Options);
+    signWithoutPayloadHash(s3);
     cleanup.push(() => s3.destroy());
     await ensureBuckets(s3, [config.S3_BUCKET_MEDIA]);
     const bucket = mediaBucket(s3, config.S3_BUCKET_MEDIA, {

@@ -9,6 +9,9 @@ import { assertContainerMatches, SNIFF_BYTES, type VideoFormat } from "../domain
  * lib-storage sends nothing before a whole part (or the end) arrives, so a refusal here
  * always comes before anything is stored.
  */
+/** Request body chunks are at most this big (one socket read). */
+const SOCKET_CHUNK_BYTES = 64 * 1024;
+
 export class UploadGuard extends Transform {
   bytes = 0;
   /** Why the guard stopped the stream, so callers can tell it from S3's follow-up errors. */
@@ -19,14 +22,20 @@ export class UploadGuard extends Transform {
 
   /**
    * `readAheadBytes` lets the request keep flowing while every S3 part slot is busy, so
-   * the next part is ready when one frees (one more part of memory, no more).
+   * the next part is ready when one frees (one more part of memory, no more). The
+   * readable side hands on the request's own chunks one by one (object mode): a byte
+   * stream would concatenate its whole buffer on every read, copying each byte once more
+   * before lib-storage assembles its parts.
    */
   constructor(
     private readonly format: VideoFormat,
     private readonly maxBytes: number,
     readAheadBytes = 0,
   ) {
-    super({ readableHighWaterMark: readAheadBytes });
+    super({
+      readableObjectMode: true,
+      readableHighWaterMark: Math.max(1, Math.ceil(readAheadBytes / SOCKET_CHUNK_BYTES)),
+    });
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) {
