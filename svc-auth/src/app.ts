@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import {
   AppError,
+  apiDocRoutes,
   BUCKETS,
   createEdge,
   type Logger,
@@ -16,8 +17,8 @@ import type { AuthConfig } from "./config.ts";
 import { schema } from "./db/schema.ts";
 import { parseTrustedProxies } from "./domain/client-ip.ts";
 import { accountRoutes } from "./http/accounts.ts";
-import { docRoutes } from "./http/docs.ts";
 import { keyRoutes } from "./http/keys.ts";
+import { authOpenApi } from "./http/openapi.ts";
 import { sessionRoutes } from "./http/sessions.ts";
 import { loadSigningKey } from "./keys/signing-key.ts";
 import { createAuthMetrics } from "./metrics.ts";
@@ -120,7 +121,7 @@ export async function startAuth(
     app.route("/api/v1/auth", accountRoutes({ accounts, verifier }));
     app.route("/api/v1/auth", sessionRoutes({ sessions, verifier, trustedProxies }));
     app.route("/api/v1/auth", keyRoutes({ keys: keysKv }));
-    app.route("/api/v1/auth", docRoutes("/api/v1/auth"));
+    app.route("/", apiDocRoutes("/api/v1/auth", authOpenApi("/api/v1/auth")));
     const http = await listen(app, { host: config.HOST, port: config.PORT });
     shutdown.push(() => http.close());
     kit.logger.info({ port: http.port, kid: key.kid }, "auth listening");

@@ -1,4 +1,5 @@
 import { ErrorBodySchema } from "@streamstack/contracts";
+import { openApiProblems } from "@streamstack/contracts/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAuth } from "../src/app.ts";
 import { type AuthWorld, silent, startAuthWorld } from "./support.ts";
@@ -84,6 +85,7 @@ describe("API documents", () => {
       paths: Record<string, Record<string, unknown>>;
     };
     expect(doc.openapi).toBe("3.1.0");
+    expect(openApiProblems(doc)).toEqual([]);
     const ops = Object.entries(doc.paths).flatMap(([p, o]) =>
       Object.keys(o).map((m) => `${m} ${p}`),
     );

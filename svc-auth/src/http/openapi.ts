@@ -1,133 +1,82 @@
 import {
-  ErrorBodySchema,
+  type ApiOperation,
   Jwks,
   LoginRequest,
   LogoutRequest,
+  openApiDocument,
   RefreshRequest,
   RegisterRequest,
   TokenPair,
   User,
-} from "@streamstack/contracts";
-import { z } from "zod";
+} from "@streamstack/contracts/server";
 
-interface Operation {
-  method: "get" | "post";
-  path: string;
-  summary: string;
-  bearer?: boolean;
-  request?: { schema: z.ZodType; required: boolean };
-  ok: { status: number; description: string; schema?: z.ZodType };
-  errors: number[];
-}
-
-const ERROR_TEXT: Record<number, string> = {
+const invalid = {
   400: "Invalid body (details lists each problem)",
-  401: "Not signed in, or bad credentials / token",
-  403: "Forbidden (e.g. registration switched off)",
-  409: "Email already taken",
   415: "Body is not application/json",
-  429: "Too many failed sign-ins; see Retry-After",
 };
+const unauthorized = { 401: "No, invalid, expired or revoked access token" };
 
 /** The Auth section of API.md, as operations: the one source of the OpenAPI document. */
-export const AUTH_OPERATIONS: Operation[] = [
+export const AUTH_OPERATIONS: ApiOperation[] = [
   {
     method: "post",
     path: "/register",
     summary: "Create a viewer account (if registration is enabled)",
-    request: { schema: RegisterRequest, required: true },
+    body: { schema: RegisterRequest, required: true },
     ok: { status: 201, description: "The new account", schema: User },
-    errors: [400, 403, 409, 415],
+    errors: { ...invalid, 403: "Registration is switched off", 409: "Email already taken" },
   },
   {
     method: "post",
     path: "/login",
     summary: "Sign in with email and password",
-    request: { schema: LoginRequest, required: true },
+    body: { schema: LoginRequest, required: true },
     ok: { status: 200, description: "Access and refresh token", schema: TokenPair },
-    errors: [400, 401, 415, 429],
+    errors: {
+      ...invalid,
+      401: "Bad credentials (same answer for an unknown email and a wrong password)",
+      429: "Too many failed sign-ins; see Retry-After",
+    },
   },
   {
     method: "post",
     path: "/refresh",
     summary: "Exchange a refresh token for a new pair (rotation; reuse revokes the session)",
-    request: { schema: RefreshRequest, required: true },
+    body: { schema: RefreshRequest, required: true },
     ok: { status: 200, description: "New access and refresh token", schema: TokenPair },
-    errors: [400, 401, 415],
+    errors: { ...invalid, 401: "Unknown, expired or already used refresh token" },
   },
   {
     method: "post",
     path: "/logout",
     summary: "Revoke this access token (and the refresh token's session, if given) everywhere",
-    bearer: true,
-    request: { schema: LogoutRequest, required: false },
+    auth: "viewer",
+    body: { schema: LogoutRequest, required: false },
     ok: { status: 204, description: "Signed out" },
-    errors: [400, 401, 415],
+    errors: { ...invalid, ...unauthorized },
   },
   {
     method: "get",
     path: "/me",
     summary: "The signed-in account",
-    bearer: true,
+    auth: "viewer",
     ok: { status: 200, description: "The caller's account", schema: User },
-    errors: [401],
+    errors: unauthorized,
   },
   {
     method: "get",
     path: "/jwks.json",
     summary: "Public keys that verify access tokens (RS256)",
     ok: { status: 200, description: "JWKS", schema: Jwks },
-    errors: [],
+    errors: {},
   },
 ];
 
-const jsonSchema = (schema: z.ZodType, io: "input" | "output") => {
-  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any" });
-  return rest;
-};
-const json = (schema: z.ZodType, io: "input" | "output") => ({
-  "application/json": { schema: jsonSchema(schema, io) },
-});
-
 /** OpenAPI 3.1 document of the auth edge (served at /api/v1/auth/openapi.json). */
-export function authOpenApi(basePath: string) {
-  const paths: Record<string, Record<string, unknown>> = {};
-  for (const op of AUTH_OPERATIONS) {
-    const responses: Record<string, unknown> = {
-      [op.ok.status]: {
-        description: op.ok.description,
-        ...(op.ok.schema && { content: json(op.ok.schema, "output") }),
-      },
-    };
-    for (const status of op.errors) {
-      responses[status] = {
-        description: ERROR_TEXT[status],
-        content: json(ErrorBodySchema, "output"),
-      };
-    }
-    paths[`${basePath}${op.path}`] = {
-      ...paths[`${basePath}${op.path}`],
-      [op.method]: {
-        summary: op.summary,
-        ...(op.bearer && { security: [{ bearer: [] }] }),
-        ...(op.request && {
-          requestBody: { required: op.request.required, content: json(op.request.schema, "input") },
-        }),
-        responses,
-      },
-    };
-  }
-  return {
-    openapi: "3.1.0",
-    info: {
-      title: "StreamStack auth",
-      version: "1",
-      description:
-        "Accounts, sign-in and access tokens. Errors: {error: {code, message, details?}}.",
-    },
-    paths,
-    components: {
-      securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
-    },
-  };
-}
+export const authOpenApi = (basePath: string) =>
+  openApiDocument({
+    title: "StreamStack auth",
+    description: "Accounts, sign-in and access tokens. Errors: {error: {code, message, details?}}.",
+    basePath,
+    operations: AUTH_OPERATIONS,
+  });
