@@ -30,18 +30,24 @@ function aptHas(pkg) {
   return spawnSync("apt-cache", ["show", pkg], { stdio: "ignore" }).status === 0;
 }
 
-/** Debian packages the stack (and, with chromium, the tests) need but this machine lacks. */
-function missingPackages(chromium) {
+/**
+ * Debian packages the stack (and, with chromium, the tests) need but this machine lacks.
+ * validators: the static checks of compose.yaml (docker-compose 1.29 `config`) and of the
+ * Prometheus config (promtool, from the prometheus package) — tests only.
+ */
+function missingPackages(chromium, validators) {
   const missing = [];
   if (!onPath("nats-server")) missing.push("nats-server");
   if (!onPath("nginx")) missing.push("nginx-light");
   if (!hasPostgres()) missing.push("postgresql");
   if (chromium && !onPath("chromium")) missing.push("chromium");
+  if (validators && !onPath("docker-compose")) missing.push("docker-compose");
+  if (validators && !onPath("promtool")) missing.push("prometheus");
   return missing;
 }
 
-function ensureSystemPackages(chromium) {
-  const missing = missingPackages(chromium);
+function ensureSystemPackages(chromium, validators) {
+  const missing = missingPackages(chromium, validators);
   if (missing.length === 0) return;
   const isRoot = process.getuid?.() === 0;
   if (!isRoot || !onPath("apt-get")) {
@@ -64,7 +70,7 @@ function ensureSystemPackages(chromium) {
     stdio: "inherit",
     env: { ...env, RUNLEVEL: "1" },
   });
-  const still = missingPackages(chromium);
+  const still = missingPackages(chromium, validators);
   if (still.length > 0) {
     console.error(`[ensure] still missing after apt-get install: ${still.join(" ")}`);
     process.exit(1);
@@ -89,8 +95,8 @@ function ensureNodeModules() {
 }
 
 /** Exits the process with a clear message when something cannot be made ready. */
-export function ensure({ chromium = false } = {}) {
-  ensureSystemPackages(chromium);
+export function ensure({ chromium = false, validators = chromium } = {}) {
+  ensureSystemPackages(chromium, validators);
   ensureNodeModules();
 }
 

@@ -15,9 +15,17 @@ const npx = (args) =>
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
   }).status ?? 1;
 
-// Lint is part of the suite: a lint failure fails `npm test` and counts as one failed test.
-const lint = npx(["biome", "check", "."]);
-if (lint !== 0) console.error("\n[test] lint (biome check .) found problems; see above.\n");
+// Static checks are part of the suite: lint + format (biome) and types (tsc, services and UI).
+// A failure fails `npm test` and counts as one failed test in the closing line.
+const checks = [
+  ["biome", "check", "."],
+  ["tsc", "-p", "tsconfig.json"],
+  ["tsc", "-p", "ui/tsconfig.json"],
+];
+const failedChecks = checks.filter((args) => npx(args) !== 0);
+for (const args of failedChecks)
+  console.error(`\n[test] ${args.join(" ")} found problems; see above.\n`);
+const lint = failedChecks.length;
 
 const report = join(root, defaultReport);
 mkdirSync(join(root, ".test-artifacts"), { recursive: true });
@@ -31,5 +39,5 @@ const vitest = npx([
   ...process.argv.slice(2),
 ]);
 
-console.log(summaryLine(report, { extraFailures: lint === 0 ? 0 : 1 }));
-process.exit(vitest !== 0 ? vitest : lint);
+console.log(summaryLine(report, { extraFailures: lint }));
+process.exit(vitest !== 0 ? vitest : lint === 0 ? 0 : 1);
