@@ -6,7 +6,8 @@
  *
  * 1. GET /catalogue as a viewer over ITEMS rows: first page, a page 50 000 rows deep
  *    (keyset cursor), prefix search, admin status filter — sequential p50/p99, plus the
- *    plan Postgres chose (index use) and, for contrast, OFFSET at the same depth.
+ *    plan Postgres chose (index use) and, for contrast, OFFSET at the same depth; then
+ *    search in Postgres alone: the two-phase search vs the one plain query.
  * 2. The ingest path: CREATES media-create RPCs (32 in flight), then as many processing
  *    results; items/s, and how long until every event reached CATALOGUE_EVENTS.
  */
@@ -23,10 +24,16 @@ import {
   STREAMS,
 } from "@streamstack/contracts/server";
 import { createDatabase, createTestIssuer, startNats, startPostgres } from "@streamstack/infra";
+import { and, desc, sql as dsql, eq } from "drizzle-orm";
 import postgres from "postgres";
 import { startCatalogue } from "../src/app.ts";
 import { CatalogueEnv } from "../src/config.ts";
+import { openCatalogueDatabase } from "../src/db/database.ts";
+import { mediaColumns } from "../src/db/media-item.ts";
+import { listMedia } from "../src/db/media-queries.ts";
+import { mediaItems } from "../src/db/schema.ts";
 import { encodeCursor } from "../src/domain/cursor.ts";
+import { prefixTsQuery } from "../src/domain/search.ts";
 
 const ITEMS = Number(process.env.ITEMS ?? 100_000);
 const RUNS = Number(process.env.RUNS ?? 200);
@@ -135,11 +142,40 @@ try {
     sql.unsafe(`explain analyze select ${cols} from media_items where status = 'published'
       order by created_at desc, id desc offset ${DEPTH} limit 25`),
   );
-  await plan(
-    "search 'nebula wint'",
-    sql.unsafe(`explain analyze select ${cols} from media_items where status = 'published'
-      and search @@ to_tsquery('simple', 'nebula:* & wint:*') order by created_at desc, id desc limit 25`),
+
+  // Search in the database alone: the two-phase search the edge runs vs the one plain
+  // query (whose plan Postgres picks: date index + filter, or GIN + sort).
+  const database = await openCatalogueDatabase(databaseUrl);
+  const plainSearch = (tsquery: string) =>
+    database.db
+      .select(mediaColumns)
+      .from(mediaItems)
+      .where(
+        and(
+          eq(mediaItems.status, "published"),
+          dsql`${mediaItems.search} @@ to_tsquery('simple', ${tsquery})`,
+        ),
+      )
+      .orderBy(desc(mediaItems.createdAt), desc(mediaItems.id))
+      .limit(25);
+  console.log(
+    `\nSearch in Postgres, ${RUNS} runs each: two-phase (what the edge runs) vs plain query`,
   );
+  for (const words of ["o", "orb", "nebula wint", "zebra", "1234"]) {
+    const tsquery = prefixTsQuery(words) ?? "";
+    const twoPhase: number[] = [];
+    const plain: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      let t = performance.now();
+      await listMedia(database.db, { statuses: ["published"], tsquery, limit: 25 });
+      twoPhase.push(performance.now() - t);
+      t = performance.now();
+      await plainSearch(tsquery);
+      plain.push(performance.now() - t);
+    }
+    console.log(`  '${words}'`.padEnd(16), `two-phase ${fmt(twoPhase)} plain ${fmt(plain)}`);
+  }
+  await database.close();
 
   // 2. The ingest path: creates, then results, then every event on the stream.
   const jsm = await nc.jetstreamManager();
