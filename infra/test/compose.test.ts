@@ -206,6 +206,12 @@ describe("files compose mounts", () => {
     expect(serviceStage).toMatch(/^USER node$/m);
     expect(serviceStage).toMatch(/^HEALTHCHECK .*\n.*healthcheck\.mjs/m);
   });
+
+  it("keeps host node_modules, local data and secrets out of the build context", () => {
+    const ignore = readFileSync(at("infra/docker/Dockerfile.dockerignore"), "utf8").split("\n");
+    for (const p of ["**/node_modules", ".data", "secrets", ".env", ".git"])
+      expect(ignore).toContain(p);
+  });
 });
 
 /** What a container's process sees: compose defaults applied, *_FILE read by the entrypoint. */
