@@ -122,7 +122,7 @@ describe("infra/nats cluster configuration", () => {
 
   it("creates every stream and bucket with 3 replicas when NATS_REPLICAS=3", async () => {
     const nc = await connect("streamstack", password);
-    const jsm = await nc.jetstreamManager();
+    const jsm = await untilClusterAnswers(() => nc.jetstreamManager());
     for (const def of Object.values(STREAMS)) {
       const info = await untilClusterAnswers(() => ensureStream(jsm, def, { replicas: 3 }));
       expect(info.config.num_replicas, def.name).toBe(3);
