@@ -1,5 +1,6 @@
 import {
   apiDocRoutes,
+  asyncApiDocument,
   CONSUMERS,
   createEdge,
   ensureConsumer,
@@ -81,6 +82,9 @@ export async function startCatalogue(
     mountOps(edge, { nats: () => kit.nc.flush(), db: () => database.sql`select 1` }, kit.metrics);
     // Before the media routes, whose /:id would otherwise see "openapi.json" and "events".
     edge.route("/", apiDocRoutes(API_BASE, catalogueOpenApi()));
+    // The event contract for integrators, next to the events' owner (public, like the docs).
+    const asyncApi = asyncApiDocument();
+    edge.get(`${API_BASE}/asyncapi.json`, (c) => c.json(asyncApi));
     edge.route(
       "/",
       eventRoutes({

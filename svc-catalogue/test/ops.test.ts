@@ -27,6 +27,7 @@ describe("ops and API documents", () => {
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths).sort()).toEqual([
       "/api/v1/catalogue/",
+      "/api/v1/catalogue/asyncapi.json",
       "/api/v1/catalogue/events",
       "/api/v1/catalogue/{id}",
       "/api/v1/catalogue/{id}/stream-token",
@@ -41,5 +42,8 @@ describe("ops and API documents", () => {
     const docs = await fetch(`${world.base}/docs`);
     expect(docs.status).toBe(200);
     expect(await docs.text()).toContain("StreamStack catalogue API");
+    const asyncApi = JSON.parse(await (await fetch(`${world.base}/asyncapi.json`)).text());
+    expect(asyncApi.asyncapi).toMatch(/^3\./);
+    expect(Object.keys(asyncApi.channels)).toContain("mediaUpdated");
   });
 });

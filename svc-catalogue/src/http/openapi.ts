@@ -87,6 +87,15 @@ const OPERATIONS: ApiOperation[] = [
     },
     errors: admin,
   },
+  {
+    method: "get",
+    path: "/asyncapi.json",
+    summary: "AsyncAPI 3.0 document of the platform's NATS subjects and event payloads",
+    description:
+      "For integrators of catalogue.events.> (stream CATALOGUE_EVENTS); generated from the same zod schemas the services validate with.",
+    ok: { status: 200, description: "The AsyncAPI document" },
+    errors: {},
+  },
 ];
 
 export const catalogueOpenApi = () =>
