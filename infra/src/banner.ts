@@ -1,4 +1,5 @@
 import { relative } from "node:path";
+import type { NatsUsers } from "./nats-users.ts";
 import type { AdminPassword } from "./secrets.ts";
 import type { ServiceName } from "./service-env.ts";
 
@@ -9,6 +10,8 @@ export interface BannerFacts {
   admin: AdminPassword;
   natsUrl: string;
   natsMonitorUrl: string;
+  /** Absent when NATS runs without users (NATS_AUTH=0). */
+  natsUsers?: NatsUsers | undefined;
   postgresUrl: string;
   s3Endpoint: string;
   services: { name: ServiceName; port: number }[];
@@ -34,6 +37,7 @@ export function banner(f: BannerFacts): string {
     `  Admin login  ${f.adminEmail} / ${f.admin.password}`,
     `               (${passwordNote[f.admin.source]}${keptIn})`,
     `  NATS         ${f.natsUrl}   monitoring ${f.natsMonitorUrl}`,
+    ...natsAccounts(f, rel),
     `  Postgres     ${f.postgresUrl}`,
     `  S3 (s3rver)  ${f.s3Endpoint}   buckets media, thumbnails`,
     `  Services     ${services}`,
@@ -46,4 +50,23 @@ export function banner(f: BannerFacts): string {
     "",
   ];
   return lines.join("\n");
+}
+
+const natsNote: Record<NatsUsers["opsSource"], string> = {
+  env: "from env",
+  generated: "generated now",
+  kept: "kept",
+};
+
+/** The integrator and operator NATS logins (API.md), or a warning that NATS is open. */
+function natsAccounts(f: BannerFacts, rel: (p: string) => string): string[] {
+  const u = f.natsUsers;
+  if (!u) return ["               no NATS users (NATS_AUTH=0): anyone on this host may connect"];
+  const line = (label: string, role: "integrator" | "ops", source: NatsUsers["opsSource"]) =>
+    `  ${label} ${u.byRole[role].user} / ${u.byRole[role].password}   (${natsNote[source]})`;
+  return [
+    line("NATS integr.", "integrator", u.integratorSource),
+    line("NATS ops    ", "ops", u.opsSource),
+    `               service users in ${rel(u.file)}`,
+  ];
 }

@@ -24,6 +24,13 @@ export const stackEnvSchema = z.object({
   ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
   MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(21_474_836_480),
   SEED_DEMO: flag.default(true),
+  /** NATS users with per-service permissions (contracts); 0 runs an open server (debugging only). */
+  NATS_AUTH: flag.default(true),
+  /** The integrator and operator NATS accounts (API.md); absent: generated once and kept. */
+  INTEGRATOR_NATS_USER: z.string().optional(),
+  INTEGRATOR_NATS_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
+  OPS_NATS_USER: z.string().optional(),
+  OPS_NATS_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
 });
 

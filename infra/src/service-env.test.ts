@@ -60,6 +60,19 @@ describe("serviceEnv", () => {
     }
   });
 
+  it("gives each service its own NATS user when the stack has them, else none", () => {
+    const natsUsers = Object.fromEntries(
+      SERVICES.map((s) => [s, { user: s, password: `pw-${s}` }]),
+    ) as StackEndpoints["natsUsers"];
+    for (const name of SERVICES) {
+      expect(serviceEnv(name, 1, { ...at, natsUsers })).toMatchObject({
+        NATS_USER: name,
+        NATS_PASSWORD: `pw-${name}`,
+      });
+      expect(serviceEnv(name, 1, at).NATS_USER).toBeUndefined();
+    }
+  });
+
   it("gives the upload limit to ingest", () => {
     expect(serviceEnv("ingest", 1, at).MAX_UPLOAD_BYTES).toBe("123");
     expect(serviceEnv("streaming", 1, at).MAX_UPLOAD_BYTES).toBeUndefined();

@@ -37,13 +37,16 @@ export interface StackEndpoints {
   adminPassword: string;
   maxUploadBytes: number;
   logLevel: string;
+  /** Each service's own NATS user (permissions from contracts); absent: no credentials. */
+  natsUsers?: Partial<Record<ServiceName, { user: string; password: string }>>;
 }
 
 /** Every variable serviceEnv may set: the stack drops these from what it inherits. */
 export const SERVICE_ENV_KEYS = [
   "PORT", "HOST", "NATS_URL", "DATABASE_URL", "S3_ENDPOINT", "S3_REGION", "S3_ACCESS_KEY_ID",
   "S3_SECRET_ACCESS_KEY", "S3_BUCKET_MEDIA", "S3_BUCKET_THUMBNAILS", "JWT_PRIVATE_KEY_FILE",
-  "JWT_ISSUER", "ADMIN_EMAIL", "ADMIN_PASSWORD", "MAX_UPLOAD_BYTES", "LOG_LEVEL",
+  "JWT_ISSUER", "ADMIN_EMAIL", "ADMIN_PASSWORD", "MAX_UPLOAD_BYTES", "LOG_LEVEL", "NATS_USER",
+  "NATS_PASSWORD",
 ] as const; // biome-ignore format: a list, not a tree
 
 type ServiceEnv = Partial<Record<(typeof SERVICE_ENV_KEYS)[number], string>> &
@@ -51,10 +54,12 @@ type ServiceEnv = Partial<Record<(typeof SERVICE_ENV_KEYS)[number], string>> &
 
 export function serviceEnv(name: ServiceName, port: number, at: StackEndpoints): ServiceEnv {
   const needs = SERVICE_NEEDS[name];
+  const natsUser = at.natsUsers?.[name];
   return {
     PORT: String(port),
     HOST: at.host,
     NATS_URL: at.natsUrl,
+    ...(natsUser && { NATS_USER: natsUser.user, NATS_PASSWORD: natsUser.password }),
     S3_ENDPOINT: at.s3.endpoint,
     S3_REGION: at.s3.region,
     S3_ACCESS_KEY_ID: at.s3.accessKeyId,

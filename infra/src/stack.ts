@@ -1,6 +1,7 @@
 // `npm start`: the whole platform from local processes, data under DATA_DIR (.data/).
 // Order: nats → postgres (+ databases) → s3 → services → nginx; Ctrl-C stops in reverse.
 import { join, resolve } from "node:path";
+import { renderNatsAuthConfig } from "@streamstack/contracts/server";
 import { banner } from "./banner.ts";
 import {
   ConfigError,
@@ -10,6 +11,7 @@ import {
   type StackConfig,
 } from "./config.ts";
 import { seedDemo } from "./demo.ts";
+import { ensureNatsUsers } from "./nats-users.ts";
 import { startNats } from "./procs/nats.ts";
 import { startNginx } from "./procs/nginx.ts";
 import { assertPortsFree, PortInUseError } from "./procs/ports.ts";
@@ -45,10 +47,13 @@ async function main(): Promise<void> {
   await assertPortsFree(portsToCheck(config, present));
 
   say("starting nats-server");
+  // Each service, the integrator and ops connect as their own user (contracts' permissions).
+  const natsUsers = config.NATS_AUTH ? ensureNatsUsers(dataDir, config) : undefined;
   const nats = await startNats({
     dataDir: join(dataDir, "nats"),
     port: config.NATS_PORT,
     monitorPort: config.NATS_MONITOR_PORT,
+    ...(natsUsers && { config: renderNatsAuthConfig({ users: natsUsers.byRole }) }),
     ...files("nats"),
   });
   running.add({ name: "nats-server", server: nats, ...files("nats") });
@@ -83,6 +88,7 @@ async function main(): Promise<void> {
     adminPassword: admin.password,
     maxUploadBytes: config.MAX_UPLOAD_BYTES,
     logLevel: config.LOG_LEVEL,
+    natsUsers: natsUsers?.byRole,
   };
   if (missing.length > 0) say(`not starting ${names(missing)}: no src/main.ts yet`);
   say(`starting ${names(present) || "no services"}; waiting for /readyz`);
@@ -124,6 +130,7 @@ async function main(): Promise<void> {
       admin,
       natsUrl: nats.url,
       natsMonitorUrl: `http://127.0.0.1:${nats.monitorPort}`,
+      natsUsers,
       postgresUrl: `${endpoints.postgresUrl}/{${serviceDatabases().join(",")}}`,
       s3Endpoint: s3.endpoint,
       services: present.map((name) => ({ name, port: config[servicePortVar(name)] })),
