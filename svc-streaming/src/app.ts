@@ -2,6 +2,7 @@ import { HeadBucketCommand } from "@aws-sdk/client-s3";
 import { getRequestListener } from "@hono/node-server";
 import {
   AppError,
+  apiDocRoutes,
   BUCKETS,
   createEdge,
   createS3Client,
@@ -14,6 +15,7 @@ import {
   startTokenVerifier,
 } from "@streamstack/contracts/server";
 import type { StreamingConfig } from "./config.ts";
+import { STREAM_BASE, streamingOpenApi } from "./http/openapi.ts";
 import { startStreamingServer } from "./http/server.ts";
 import { serveThumbnail } from "./http/thumbnail.ts";
 import { serveVideo } from "./http/video.ts";
@@ -75,6 +77,7 @@ export async function startStreaming(
       },
       metrics,
     );
+    edge.route("/", apiDocRoutes(STREAM_BASE, streamingOpenApi()));
     // The byte routes answer well-formed paths before Hono sees them; what reaches
     // Hono under the prefix is a token or thumbnail name that cannot exist.
     edge.get("/api/v1/stream/thumbnails/*", () => {
