@@ -15,6 +15,8 @@ export const SUBJECTS = {
   catalogueEvent: (type: string) => `catalogue.events.${type}`,
   processingJob: "thumbnailer.jobs.process",
   processingResult: "thumbnailer.events.job.finished",
+  /** Ingest replicas ask the holder of a tus upload's lock to let go (see BUCKETS.tusLocks). */
+  tusLockRelease: (uploadId: string) => `ingest.tus.lock.release.${uploadId}`,
   /** Published by the server when a job exhausted its deliveries. */
   maxDeliveriesAdvisory: (stream: string, consumer: string) =>
     `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${stream}.${consumer}`,
@@ -129,6 +131,13 @@ export const BUCKETS = {
     ttlMs: 8 * DAY_MS,
     history: 1,
     description: "Revoked access-token ids and refresh tokens; outlives the 7-day refresh lifetime",
+  },
+  tusLocks: {
+    name: "ingest-tus-locks",
+    owner: "ingest",
+    ttlMs: 30_000,
+    history: 1,
+    description: "tus upload id → the ingest replica working on it; a lease renewed while held",
   },
   authKeys: {
     name: "auth-keys",
