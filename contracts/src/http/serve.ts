@@ -1,6 +1,11 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 
+interface Closable {
+  closeIdleConnections?: () => void;
+  closeAllConnections?: () => void;
+}
+
 export interface HttpServer {
   port: number;
   close(): Promise<void>;
@@ -9,7 +14,7 @@ export interface HttpServer {
 /** Starts listening; port 0 picks a free port (tests). Resolves once listening. */
 export function listen(
   app: { fetch: (req: Request) => Response | Promise<Response> },
-  opts: { host: string; port: number },
+  opts: { host: string; port: number; graceMs?: number },
 ): Promise<HttpServer> {
   return new Promise((resolve) => {
     const server = serve(
@@ -19,8 +24,15 @@ export function listen(
           port: info.port,
           close: () =>
             new Promise<void>((done) => {
-              server.close(() => done());
-              (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+              const http = server as unknown as Closable;
+              // Stop accepting; idle keep-alive sockets go now, busy ones get a grace period
+              // to finish their response, then are cut (a client may hold one open forever).
+              const cut = setTimeout(() => http.closeAllConnections?.(), opts.graceMs ?? 1000);
+              server.close(() => {
+                clearTimeout(cut);
+                done();
+              });
+              http.closeIdleConnections?.();
             }),
         });
       },
