@@ -2,15 +2,20 @@ import { randomUUID } from "node:crypto";
 import {
   BUCKETS,
   JWKS_KEY,
-  openBucket,
   type NatsConnection,
+  openBucket,
   type Role,
 } from "@streamstack/contracts/server";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 
 export interface TestIssuer {
   /** Signs an access token as auth would (RS256, `kid`, 30 min unless `expiresIn` given). */
-  token(opts?: { role?: Role; sub?: string; jti?: string; expiresIn?: string | number }): Promise<string>;
+  token(opts?: {
+    role?: Role;
+    sub?: string;
+    jti?: string;
+    expiresIn?: string | number;
+  }): Promise<string>;
   kid: string;
   privateKey: Awaited<ReturnType<typeof generateKeyPair>>["privateKey"];
 }
@@ -20,7 +25,10 @@ export interface TestIssuer {
  * generates an RS256 key, publishes its public JWKS to KV `auth-keys` exactly as auth
  * does, and signs tokens with it. Verification stays real.
  */
-export async function createTestIssuer(nc: NatsConnection, issuer = "streamstack"): Promise<TestIssuer> {
+export async function createTestIssuer(
+  nc: NatsConnection,
+  issuer = "streamstack",
+): Promise<TestIssuer> {
   const { privateKey, publicKey } = await generateKeyPair("RS256");
   const kid = `test-${randomUUID()}`;
   const jwk = { ...(await exportJWK(publicKey)), kid, alg: "RS256", use: "sig" };
