@@ -83,6 +83,29 @@ describe("the pipeline under per-service NATS users", () => {
     }
     abort.abort();
 
+    // A resumable (tus) upload too: ingest's upload locks live in NATS.
+    const tusBase = `${base(world.ports.ingest)}/api/v1/ingest/tus/`;
+    const tus = { ...auth, "tus-resumable": "1.0.0" };
+    const created = await fetch(tusBase, {
+      method: "POST",
+      headers: {
+        ...tus,
+        "upload-length": String(mp4.length),
+        "upload-metadata": `filename ${btoa("lp-tus.mp4")},title ${btoa("Resumable")}`,
+      },
+    });
+    expect(created.status).toBe(201);
+    const patched = await fetch(new URL(created.headers.get("location")!, tusBase), {
+      method: "PATCH",
+      headers: {
+        ...tus,
+        "upload-offset": "0",
+        "content-type": "application/offset+octet-stream",
+      },
+      body: mp4,
+    });
+    expect(patched.status).toBe(204);
+
     // Ingest's operator view: stream and consumer lists, $SRV stats.
     const pipeline = await fetch(`${base(world.ports.ingest)}/api/v1/ingest/pipeline`, {
       headers: auth,

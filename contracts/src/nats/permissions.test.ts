@@ -6,6 +6,7 @@ import {
   NATS_USE,
   type NatsPermissions,
   permissionsFor,
+  replicaChannels,
   servicePermissions,
 } from "./permissions.ts";
 import { RPC } from "./rpc.ts";
@@ -83,6 +84,36 @@ describe("service permissions cover what the topology says each service uses", (
       expect(pub(p, `$JS.API.STREAM.MSG.DELETE.${jobs.stream}`)).toBe(service === "thumbnailer");
       expect(pub(p, "$SRV.STATS")).toBe(service === "ingest");
       expect(pub(p, "$JS.API.STREAM.LIST")).toBe(service === "ingest");
+    }
+  });
+
+  it("lets a service use every subject of its own namespace in SUBJECTS, and no other's", () => {
+    const patterns = Object.values(SUBJECTS).map((v) =>
+      typeof v === "function" ? (v as (...a: string[]) => string)("x", "y.mp4") : v,
+    );
+    for (const service of SERVICES) {
+      const p = servicePermissions(service);
+      // A job subject may sit in the worker's namespace yet belong to another's stream.
+      const othersStreams = Object.values(STREAMS).filter((st) => st.owner !== service);
+      const mine = patterns.filter(
+        (s) =>
+          s.startsWith(`${service}.`) &&
+          !othersStreams.some((st) => st.subjects.some((ss) => matches(ss, s))),
+      );
+      for (const subject of mine) {
+        const served = Object.values(RPC).some(
+          (r) => r.subject === subject && r.service === service,
+        );
+        expect(pub(p, subject) || served, `${service} uses ${subject}`).toBe(true);
+      }
+    }
+    for (const other of SERVICES) {
+      for (const ch of replicaChannels(other)) {
+        for (const service of SERVICES.filter((s) => s !== other)) {
+          const subject = ch.replaceAll("*", "x").replace(/>$/, "x.mp4");
+          expect(pub(servicePermissions(service), subject)).toBe(false);
+        }
+      }
     }
   });
 

@@ -142,6 +142,39 @@ export const PIPELINE_READ: string[] = [
   `${API}.CONSUMER.NAMES.*`,
 ];
 
+const PARAM = "\u0000";
+
+/**
+ * Every SUBJECTS entry as a pattern: a parameter becomes `*`, or `>` at the end (ids
+ * such as a tus upload's `<uuid>.mp4` span tokens).
+ */
+const subjectPatterns = () =>
+  Object.values(SUBJECTS).map((v) => {
+    if (typeof v === "string") return v;
+    const tokens = (v as (...a: string[]) => string)(PARAM, PARAM).split(".");
+    const last = tokens.length - 1;
+    return tokens.map((t, i) => (t !== PARAM ? t : i === last ? ">" : "*")).join(".");
+  });
+
+/** Does a stream subject (`x.>`, `x.y`) capture every subject of `pattern`? */
+const captures = (streamSubject: string, pattern: string) =>
+  streamSubject.endsWith(".>")
+    ? pattern.startsWith(streamSubject.slice(0, -1))
+    : streamSubject === pattern;
+
+/**
+ * Subjects in a service's own namespace that are neither an RPC nor stored in a stream:
+ * messages between its replicas (e.g. ingest asking a peer to release a tus lock). The
+ * service both publishes and subscribes them.
+ */
+export function replicaChannels(service: ServiceName): string[] {
+  const rpcs = new Set(Object.values(RPC).map((r) => r.subject));
+  const stored = Object.values(STREAMS).flatMap((s) => s.subjects);
+  return subjectPatterns().filter(
+    (p) => p.startsWith(`${service}.`) && !rpcs.has(p) && !stored.some((s) => captures(s, p)),
+  );
+}
+
 const inbox = (user: string) => `_INBOX.${user}.>`;
 const uniq = (xs: string[]) => [...new Set(xs)];
 
@@ -181,12 +214,14 @@ export function servicePermissions(service: ServiceName, user: string = service)
       `${API}.STREAM.MSG.DELETE.${c.stream}`,
     ]),
     ...(u.observesPipeline ? PIPELINE_READ : []),
+    ...replicaChannels(service),
   ];
   const subscribe = [
     inbox(user),
     ...serves.map((r) => r.subject),
     ...SRV_VERBS.flatMap((v) => [`$SRV.${v}`, `$SRV.${v}.${service}`, `$SRV.${v}.${service}.*`]),
     ...u.endsExhausted.map((c) => SUBJECTS.maxDeliveriesAdvisory(c.stream, c.durable)),
+    ...replicaChannels(service),
   ];
   const deny = u.follows.flatMap((s) => othersConsumersDeny(s.name, service));
   return {
