@@ -1,5 +1,6 @@
 import { HeadBucketCommand } from "@aws-sdk/client-s3";
 import {
+  BUCKETS,
   CONSUMERS,
   createEdge,
   createS3Client,
@@ -9,6 +10,7 @@ import {
   type Logger,
   listen,
   mountOps,
+  openBucket,
   STREAMS,
   s3ClientConfig,
   startKit,
@@ -24,6 +26,7 @@ import { startMediaCleanup } from "./nats/media-cleanup.ts";
 import { mediaBucket } from "./s3/media-bucket.ts";
 import { signWithoutPayloadHash } from "./s3/unsigned-payload.ts";
 import { JournaledS3Store } from "./tus/journaled-store.ts";
+import { NatsKvLocker } from "./tus/kv-locker.ts";
 import { createTusServer } from "./tus/tus-server.ts";
 
 export interface RunningIngest {
@@ -112,7 +115,12 @@ export async function startIngest(
       // Expiry is found from the part journals, not from S3 object tags.
       useTags: false,
     });
-    const tus = createTusServer({ ...deps, store, maxBytes: config.MAX_UPLOAD_BYTES });
+    const locks = await openBucket(kit.nc, BUCKETS.tusLocks, replicas);
+    const locker = new NatsKvLocker(locks, kit.nc, {
+      leaseMs: BUCKETS.tusLocks.ttlMs,
+      acquireTimeoutMs: 30_000,
+    });
+    const tus = createTusServer({ ...deps, store, locker, maxBytes: config.MAX_UPLOAD_BYTES });
     const expiry = setInterval(() => {
       tus
         .cleanUpExpiredUploads()

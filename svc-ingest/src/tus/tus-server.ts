@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { AppError, isAppError, type UploadAccepted } from "@streamstack/contracts/server";
 import { Server } from "@tus/server";
-import type { Upload } from "@tus/utils";
+import type { Locker, Upload } from "@tus/utils";
 import { mediaKey, parseMediaKey } from "../domain/media-key.ts";
 import { readTusMetadata } from "../domain/tus-metadata.ts";
 import { assertContainerMatches, SNIFF_BYTES } from "../domain/video-format.ts";
@@ -22,11 +22,12 @@ export const MEDIA_ID_HEADER = "Upload-Media-Id";
  * edge's job (requireAuth before this server sees a request).
  */
 export function createTusServer(
-  deps: HandoffDeps & { store: JournaledS3Store; maxBytes: number },
+  deps: HandoffDeps & { store: JournaledS3Store; locker: Locker; maxBytes: number },
 ): Server {
   return new Server({
     path: TUS_PATH,
     datastore: deps.store,
+    locker: deps.locker,
     maxSize: deps.maxBytes,
     relativeLocation: true,
     respectForwardedHeaders: true,
