@@ -5,8 +5,14 @@
  */
 import { NATS_ROLES, type NatsPermissions, type NatsRole, permissionsFor } from "./permissions.ts";
 
-/** A role's credentials: a password (user name = role) or an explicit user name. */
-export type NatsCredential = string | { user: string; password: string };
+/**
+ * A role's credentials: a password (user name = role), or a user name with a password or
+ * with the environment variable nats-server reads it from (`$VAR`, for compose secrets).
+ */
+export type NatsCredential =
+  | string
+  | { user: string; password: string }
+  | { user: string; passwordEnv: string };
 
 export interface NatsAuthConfigOptions {
   /** Credentials per role; roles left out get no user. */
@@ -16,14 +22,33 @@ export interface NatsAuthConfigOptions {
    * JetStream as flags instead, which the config leaves alone.
    */
   server?: { port?: number; httpPort?: number; jetStreamStoreDir?: string };
+  /**
+   * Put the users in this named account (JetStream enabled) instead of the global one,
+   * e.g. for a cluster that also has a system account.
+   */
+  account?: string;
+  /** A system account with one user (monitoring tools, `nats server` commands). */
+  system?: { account: string; user: string; passwordEnv: string };
 }
 
 /** A user name must be one subject token: it becomes the inbox prefix `_INBOX.<user>`. */
 const USER_NAME = /^[A-Za-z0-9_-]+$/;
 
-/** The credential of a role as `{user, password}`. */
+const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
+
+/** The credential of a role as `{user, password}` or `{user, passwordEnv}`. */
 export function natsCredential(role: NatsRole, c: NatsCredential) {
   return typeof c === "string" ? { user: role, password: c } : c;
+}
+
+/** A password as config text: quoted, or a `$VAR` reference nats-server resolves. */
+function passwordText(c: ReturnType<typeof natsCredential>): string {
+  if ("password" in c) {
+    if (c.password.length < 8) throw new Error(`NATS password of "${c.user}" is too short`);
+    return JSON.stringify(c.password);
+  }
+  if (!ENV_NAME.test(c.passwordEnv)) throw new Error(`bad variable name ${c.passwordEnv}`);
+  return `$${c.passwordEnv}`;
 }
 
 /** nats-server config text for the given users (see NatsAuthConfigOptions). */
@@ -41,16 +66,40 @@ export function renderNatsAuthConfig(opts: NatsAuthConfigOptions): string {
   for (const role of NATS_ROLES) {
     const given = opts.users[role];
     if (given === undefined) continue;
-    const { user, password } = natsCredential(role, given);
+    const credential = natsCredential(role, given);
+    const { user } = credential;
     if (!USER_NAME.test(user)) throw new Error(`NATS user name ${q(user)} must match ${USER_NAME}`);
     if (seen.has(user)) throw new Error(`NATS user ${q(user)} is given to two roles`);
-    if (password.length < 8) throw new Error(`NATS password of ${q(user)} is too short`);
     seen.add(user);
     const p = perms(permissionsFor(role, user));
-    users.push(`    { user: ${q(user)}, password: ${q(password)}, permissions: ${p} }`);
+    users.push(`{ user: ${q(user)}, password: ${passwordText(credential)}, permissions: ${p} }`);
   }
   if (users.length === 0) throw new Error("no NATS users: the server would refuse everyone");
   const server = opts.server ?? {};
+  const userList = (indent: string) => [
+    `${indent}users: [`,
+    ...users.map((u) => `${indent}  ${u}`),
+    `${indent}]`,
+  ];
+  const { system } = opts;
+  const auth = opts.account
+    ? [
+        "accounts {",
+        `  ${opts.account} {`,
+        "    jetstream: enabled",
+        ...userList("    "),
+        "  }",
+        ...(system
+          ? [
+              `  ${system.account} {`,
+              `    users: [{ user: ${q(system.user)}, password: ${passwordText(system)} }]`,
+              "  }",
+            ]
+          : []),
+        "}",
+        ...(system ? [`system_account: ${system.account}`] : []),
+      ]
+    : ["authorization {", ...userList("  "), "}"];
   return [
     "# Generated from contracts/src/nats/permissions.ts (renderNatsAuthConfig): do not edit.",
     ...(server.port !== undefined ? [`port: ${server.port}`] : []),
@@ -58,11 +107,7 @@ export function renderNatsAuthConfig(opts: NatsAuthConfigOptions): string {
     ...(server.jetStreamStoreDir !== undefined
       ? [`jetstream { store_dir: ${q(server.jetStreamStoreDir)} }`]
       : []),
-    "authorization {",
-    "  users = [",
-    users.join(",\n"),
-    "  ]",
-    "}",
+    ...auth,
     "",
   ].join("\n");
 }

@@ -194,6 +194,25 @@ describe("renderNatsAuthConfig", () => {
     expect(() => renderNatsAuthConfig({ users: {} })).toThrow(/no NATS users/);
   });
 
+  it("renders a named account with env-referenced passwords and a system account (compose)", () => {
+    const text = renderNatsAuthConfig({
+      users: {
+        auth: { user: "auth", passwordEnv: "NATS_PASSWORD_AUTH" },
+        ops: { user: "ops", passwordEnv: "NATS_PASSWORD_OPS" },
+      },
+      account: "STREAMSTACK",
+      system: { account: "SYS", user: "sys", passwordEnv: "NATS_SYS_PASSWORD" },
+    });
+    expect(text).toContain("STREAMSTACK {\n    jetstream: enabled");
+    expect(text).toContain('user: "auth", password: $NATS_PASSWORD_AUTH,');
+    expect(text).toContain('users: [{ user: "sys", password: $NATS_SYS_PASSWORD }]');
+    expect(text).toMatch(/^system_account: SYS$/m);
+    expect(text).not.toContain("authorization");
+    expect(() =>
+      renderNatsAuthConfig({ users: { ops: { user: "ops", passwordEnv: "bad name" } } }),
+    ).toThrow(/variable/);
+  });
+
   it("can carry the server settings compose needs", () => {
     const text = renderNatsAuthConfig({
       users: { ops: "x".repeat(12) },
