@@ -51,6 +51,7 @@ let ingest: ChildProcess | undefined;
 interface Row {
   path: string;
   bytes: number;
+  round: number;
   seconds: number;
   ingest?: { idle: number; peak: number; cpuSeconds: number };
 }
@@ -94,13 +95,15 @@ try {
   for (const size of SIZES) {
     // Rounds interleave the three paths, so a busy moment on the machine hits all of them.
     for (let round = 0; round < ROUNDS; round++) {
-      rows.push(await timed("direct lib-storage", size, () => directUpload(s3, size)));
+      rows.push(await timed("direct lib-storage", size, round, () => directUpload(s3, size)));
       for (const [path, upload] of PATHS) {
         await new Promise((r) => setTimeout(r, 500));
         const idle = await rssOf(pid);
         const cpuBefore = await cpuSecondsOf(pid);
         const sampler = sampleRss(pid);
-        const row = await timed(path, size, () => upload(base, token, videoBytes(size), size));
+        const row = await timed(path, size, round, () =>
+          upload(base, token, videoBytes(size), size),
+        );
         const peak = await sampler.stop();
         row.ingest = { idle, peak, cpuSeconds: (await cpuSecondsOf(pid)) - cpuBefore };
         rows.push(row);
@@ -117,10 +120,15 @@ try {
 }
 process.exit(0);
 
-async function timed(path: string, bytes: number, run: () => Promise<unknown>): Promise<Row> {
+async function timed(
+  path: string,
+  bytes: number,
+  round: number,
+  run: () => Promise<unknown>,
+): Promise<Row> {
   const started = performance.now();
   await run();
-  const row = { path, bytes, seconds: (performance.now() - started) / 1000 };
+  const row = { path, bytes, round, seconds: (performance.now() - started) / 1000 };
   console.error(`${path} ${bytes / MiB} MiB: ${(bytes / MB / row.seconds).toFixed(1)} MB/s`);
   return row;
 }
@@ -187,25 +195,30 @@ function median(xs: number[]): number {
 
 function printTable(rows: Row[]) {
   const groups = new Map<string, Row[]>();
-  for (const r of rows)
-    groups.set(`${r.bytes} ${r.path}`, [...(groups.get(`${r.bytes} ${r.path}`) ?? []), r]);
-  const seconds = (bytes: number, path: string) =>
-    median(groups.get(`${bytes} ${path}`)!.map((r) => r.seconds));
+  for (const r of rows) {
+    const key = `${r.bytes} ${r.path}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
   const mb = (n: number) => `${(n / MB).toFixed(0)} MB`;
   console.log(
-    `\nUpload benchmark — s3rver, part ${PART / MiB} MiB × ${QUEUE} in flight, median of ${ROUNDS}, ` +
-      `${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)}, node ${process.version}\n`,
+    `\nUpload benchmark — s3rver, part ${PART / MiB} MiB × ${QUEUE} in flight, ${ROUNDS} rounds, ` +
+      `${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)}, node ${process.version}\n` +
+      "Time and throughput: median over rounds. Ratio: median of each round's direct time ÷\n" +
+      "ingest time (the two ran back to back, so a busy moment hits both). RSS: ingest process.\n",
   );
   console.log(
     "| path | size | time | throughput | vs direct (goal ≥ 0.9) | ingest RSS idle → peak | RSS growth (goal ≤ 100 MB) | ingest CPU |",
   );
   console.log("|---|---:|---:|---:|---:|---:|---:|---:|");
-  for (const [key, group] of groups) {
-    const [bytesText, ...pathWords] = key.split(" ");
-    const bytes = Number(bytesText);
-    const path = pathWords.join(" ");
-    const t = seconds(bytes, path);
-    const direct = seconds(bytes, "direct lib-storage");
+  for (const group of groups.values()) {
+    const { bytes, path } = group[0]!;
+    const t = median(group.map((r) => r.seconds));
+    const ratios = group.flatMap((r) => {
+      const direct = rows.find(
+        (d) => d.path.startsWith("direct") && d.bytes === r.bytes && d.round === r.round,
+      );
+      return direct ? [direct.seconds / r.seconds] : [];
+    });
     const ingest = group.flatMap((r) => (r.ingest ? [r.ingest] : []));
     const cells = ingest.length
       ? [
@@ -214,8 +227,11 @@ function printTable(rows: Row[]) {
           `${median(ingest.map((i) => i.cpuSeconds)).toFixed(1)} s`,
         ]
       : ["—", "—", "—"];
+    const ratio = path.startsWith("direct")
+      ? "—"
+      : `${median(ratios).toFixed(2)} (${ratios.map((x) => x.toFixed(2)).join(", ")})`;
     console.log(
-      `| ${path} | ${(bytes / MiB).toFixed(0)} MiB | ${t.toFixed(1)} s | ${(bytes / MB / t).toFixed(1)} MB/s | ${path.startsWith("direct") ? "—" : (direct / t).toFixed(2)} | ${cells.join(" | ")} |`,
+      `| ${path} | ${(bytes / MiB).toFixed(0)} MiB | ${t.toFixed(1)} s | ${(bytes / MB / t).toFixed(1)} MB/s | ${ratio} | ${cells.join(" | ")} |`,
     );
   }
 }
