@@ -1,11 +1,11 @@
 #!/bin/sh
-# nats-server reads $NATS_PASSWORD / $NATS_SYS_PASSWORD from its environment when it loads
-# accounts.conf; the app password arrives as a Docker secret file, so read it here.
+# nats-server includes files relative to its config only, and the users config is a Docker
+# secret (it holds passwords): assemble config, accounts and users in one private folder.
 set -eu
-if [ -n "${NATS_PASSWORD_FILE:-}" ]; then
-  NATS_PASSWORD=$(cat "$NATS_PASSWORD_FILE")
-  export NATS_PASSWORD
-fi
-: "${NATS_PASSWORD:?NATS_PASSWORD or NATS_PASSWORD_FILE must be set}"
+: "${NATS_AUTH_FILE:?NATS_AUTH_FILE must name the users config (secret nats_auth_conf)}"
 : "${NATS_SYS_PASSWORD:?NATS_SYS_PASSWORD must be set}"
-exec nats-server -c /etc/nats/cluster.conf "$@"
+conf=$(mktemp -d)
+cp /etc/nats/cluster.conf /etc/nats/accounts.conf "$conf/"
+cp "$NATS_AUTH_FILE" "$conf/auth.conf"
+chmod 600 "$conf/auth.conf"
+exec nats-server -c "$conf/cluster.conf" "$@"

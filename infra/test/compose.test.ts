@@ -18,8 +18,9 @@ import {
   composeServiceEnv,
   gatewayEnv,
   renderCompose,
-  SECRETS,
+  SECRET_FILES,
 } from "../src/compose/generate.ts";
+import { initSecrets } from "../src/compose/secrets.ts";
 import { repoRoot } from "../src/procs/s3.ts";
 import { SERVICES, type ServiceName, serviceDatabases, serviceEnv } from "../src/service-env.ts";
 
@@ -95,9 +96,21 @@ describe("compose.yaml", () => {
     }
   });
 
-  it("declares every secret it uses, from files under ./secrets/, and no secret value", () => {
+  it("declares every secret it uses, from files compose:secrets makes, and no secret value", () => {
     const used = new Set(Object.values<Any>(doc.services).flatMap((s) => s.secrets ?? []));
-    expect([...used].sort()).toEqual(Object.keys(SECRETS).sort());
+    expect([...used].sort()).toEqual(Object.keys(doc.secrets).sort());
+    for (const s of used) expect(SECRET_FILES).toContain(s);
+    const made = join(tmp, "secrets");
+    expect(initSecrets(made).sort()).toEqual(
+      SECRET_FILES.filter((f) => f !== "nats_auth_conf").sort(),
+    );
+    for (const s of used) expect(readFileSync(join(made, s), "utf8").length, s).toBeGreaterThan(8);
+    const before = readFileSync(join(made, "postgres_password"), "utf8");
+    expect(initSecrets(made)).toEqual([]); // a second run keeps what exists
+    expect(readFileSync(join(made, "postgres_password"), "utf8")).toBe(before);
+    expect(readFileSync(join(made, "jwt_private_key"), "utf8")).toMatch(
+      /^-----BEGIN PRIVATE KEY-----/,
+    );
     for (const [name, def] of Object.entries<Any>(doc.secrets))
       expect(def).toEqual({ file: `./secrets/${name}` });
     const text = renderCompose();

@@ -1,7 +1,8 @@
 // infra/nats/ as a real 3-node cluster: the committed cluster.conf and accounts.conf, with
-// only host names, ports and the store folder rewritten for loopback. Streams and buckets
-// created the way the services create them (ensureStream/openBucket, replicas from
-// NATS_REPLICAS=3) come out R3; the app and system users of accounts.conf work.
+// only host names, ports and the store folder rewritten for loopback, and the users config
+// that `npm run compose:secrets` renders from contracts' permissions. Streams and buckets,
+// created by their owning service's user the way the services do (ensureStream/openBucket,
+// replicas from NATS_REPLICAS=3), come out R3; the system user works; a bad password fails.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +17,7 @@ import {
   STREAMS,
 } from "@streamstack/contracts/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { initSecrets, NATS_AUTH_SECRET, natsPasswordSecret } from "../src/compose/secrets.ts";
 import { freePort } from "../src/procs/ports.ts";
 import { type ServerProcess, startProcess } from "../src/procs/process.ts";
 import { repoRoot } from "../src/procs/s3.ts";
@@ -26,8 +28,11 @@ const dir = mkdtempSync(join(tmpdir(), "streamstack-cluster-"));
 const servers: ServerProcess[] = [];
 const conns: NatsConnection[] = [];
 const logger = createLogger("cluster-test", "silent");
-const password = "app-secret";
 const sysPassword = "sys-secret";
+const secrets = join(dir, "secrets");
+initSecrets(secrets);
+const passwordOf = (role: string) =>
+  readFileSync(join(secrets, natsPasswordSecret(role as "auth")), "utf8");
 let urls: string[] = [];
 
 /** The committed node config with compose host names and ports replaced for loopback. */
@@ -52,10 +57,12 @@ beforeAll(async () => {
   const ports: Record<string, { client: number; monitor: number; route: number }> = {};
   for (const n of NODES)
     ports[n] = { client: await freePort(), monitor: await freePort(), route: await freePort() };
+  // What infra/nats/entrypoint.sh assembles in the container.
   writeFileSync(
     join(dir, "accounts.conf"),
     readFileSync(join(repoRoot, "infra/nats/accounts.conf")),
   );
+  writeFileSync(join(dir, "auth.conf"), readFileSync(join(secrets, NATS_AUTH_SECRET)));
   await Promise.all(
     NODES.map(async (node) => {
       const conf = join(dir, `${node}.conf`);
@@ -68,7 +75,6 @@ beforeAll(async () => {
         env: {
           ...process.env,
           SERVER_NAME: node,
-          NATS_PASSWORD: password,
           NATS_SYS_PASSWORD: sysPassword,
         },
         logFile: join(dir, `${node}.log`),
@@ -121,18 +127,25 @@ describe("infra/nats cluster configuration", () => {
   });
 
   it("creates every stream and bucket with 3 replicas when NATS_REPLICAS=3", async () => {
-    const nc = await connect("streamstack", password);
-    const jsm = await untilClusterAnswers(() => nc.jetstreamManager());
+    const users: Record<string, NatsConnection> = {};
+    const as = async (role: string) => {
+      users[role] ??= await connect(role, passwordOf(role));
+      return users[role];
+    };
     for (const def of Object.values(STREAMS)) {
+      const nc = await as(def.owner);
+      const jsm = await untilClusterAnswers(() => nc.jetstreamManager());
       const info = await untilClusterAnswers(() => ensureStream(jsm, def, { replicas: 3 }));
       expect(info.config.num_replicas, def.name).toBe(3);
     }
     for (const def of Object.values(BUCKETS)) {
+      const nc = await as(def.owner);
       const kv = await untilClusterAnswers(() => openBucket(nc, def, { replicas: 3 }));
       const status = await kv.status();
       expect(status.replicas, def.name).toBe(3);
     }
     // The stream's raft group really spans the three nodes: a leader plus two replicas.
+    const jsm = await (await as("ops")).jetstreamManager();
     const info = await untilClusterAnswers(async () => {
       const i = await jsm.streams.info(STREAMS.catalogueEvents.name);
       if ((i.cluster?.replicas?.length ?? 0) !== 2) throw new Error("replicas not yet known");
@@ -142,9 +155,9 @@ describe("infra/nats cluster configuration", () => {
     expect(members.sort()).toEqual(NODES);
   });
 
-  it("refuses a wrong password (accounts.conf is in force)", async () => {
+  it("refuses a wrong password (the rendered users are in force)", async () => {
     await expect(
-      connectNats({ url: urls[0]!, user: "streamstack", password: "wrong", name: "bad" }, logger),
+      connectNats({ url: urls[0]!, user: "catalogue", password: "wrong", name: "bad" }, logger),
     ).rejects.toThrow(/Authorization/i);
   });
 });

@@ -10,6 +10,7 @@ import {
   type StackEndpoints,
   serviceEnv,
 } from "../service-env.ts";
+import { NATS_AUTH_SECRET, natsPasswordSecret, SECRET_MAKERS } from "./secrets.ts";
 import { toYaml, type YamlValue } from "./yaml.ts";
 
 type Doc = { [key: string]: YamlValue };
@@ -32,17 +33,12 @@ export const IMAGES = {
   grafana: "grafana/grafana:11.6.0",
 } as const;
 
-/** Secret name → file under ./secrets/ (see infra/docs/deploy.md for how to create them). */
-export const SECRETS = {
-  postgres_password: "Postgres password of the `streamstack` role",
-  jwt_private_key: "RSA private key (PEM) auth signs access tokens with",
-  admin_password: "Password of the first admin account",
-  s3_access_key: "MinIO root user = the services' S3 access key id",
-  s3_secret_key: "MinIO root password = the services' S3 secret key",
-  nats_password: "Password of the NATS user the services connect as",
-  grafana_admin_password: "Grafana `admin` password (ops profile)",
-} as const;
-type SecretName = keyof typeof SECRETS;
+/**
+ * Files under ./secrets/, made by `npm run compose:secrets -w infra` (secrets.ts): passwords,
+ * the JWT key, one NATS password per role and the NATS users config rendered from them.
+ */
+export const SECRET_FILES = [...Object.keys(SECRET_MAKERS), NATS_AUTH_SECRET];
+type SecretName = string;
 
 const run = (name: SecretName) => `/run/secrets/${name}`;
 /** A compose interpolation, `${NAME:-default}` / `${NAME:?message}`, resolved by compose. */
@@ -52,12 +48,12 @@ const v = (expr: string) => `\${${expr}}`;
  * Variables whose value is a secret: compose passes NAME_FILE instead and the image's
  * entrypoint (infra/docker/entrypoint.sh) reads the file into NAME before node starts.
  */
-const FILE_VALUED: Partial<Record<string, SecretName>> = {
+const fileValued = (name: ServiceName): Partial<Record<string, SecretName>> => ({
   S3_ACCESS_KEY_ID: "s3_access_key",
   S3_SECRET_ACCESS_KEY: "s3_secret_key",
   ADMIN_PASSWORD: "admin_password",
-  NATS_PASSWORD: "nats_password",
-};
+  NATS_PASSWORD: natsPasswordSecret(name),
+});
 const PLACEHOLDER = "<secret>";
 
 const ports = stackEnvSchema.parse({});
@@ -82,6 +78,8 @@ export const COMPOSE_ENDPOINTS: StackEndpoints = {
   adminPassword: PLACEHOLDER,
   maxUploadBytes: ports.MAX_UPLOAD_BYTES,
   logLevel: v("LOG_LEVEL:-info"),
+  // Each service its own NATS user with its permissions (user name = service name).
+  natsUsers: Object.fromEntries(SERVICES.map((s) => [s, { user: s, password: PLACEHOLDER }])),
 };
 
 /** A service's environment: serviceEnv's, with secrets turned into *_FILE paths. */
@@ -91,17 +89,15 @@ export function composeServiceEnv(name: ServiceName): {
 } {
   const base = {
     ...serviceEnv(name, servicePort(name), COMPOSE_ENDPOINTS),
-    // Compose-only: the cluster and the NATS user (the local stack runs one open server).
+    // Compose-only: streams and buckets replicated over the three nodes.
     NATS_REPLICAS: String(NATS_REPLICAS),
-    NATS_USER: "streamstack",
-    NATS_PASSWORD: PLACEHOLDER,
     GIT_REVISION: v("GIT_REVISION:-dev"),
   };
   if (base.MAX_UPLOAD_BYTES) base.MAX_UPLOAD_BYTES = v("MAX_UPLOAD_BYTES:-21474836480");
   const environment: Record<string, string> = {};
   const secrets = new Set<SecretName>();
   for (const [k, v] of Object.entries(base)) {
-    const secret = FILE_VALUED[k];
+    const secret = fileValued(name)[k];
     if (secret) {
       environment[`${k}_FILE`] = run(secret);
       secrets.add(secret);
@@ -130,10 +126,10 @@ function natsNode(node: string): Doc {
     entrypoint: ["/bin/sh", "/etc/nats/entrypoint.sh"],
     environment: {
       SERVER_NAME: node,
-      NATS_PASSWORD_FILE: run("nats_password"),
+      NATS_AUTH_FILE: run(NATS_AUTH_SECRET),
       NATS_SYS_PASSWORD: v("NATS_SYS_PASSWORD:?set NATS_SYS_PASSWORD (see infra/docs/deploy.md)"),
     },
-    secrets: ["nats_password"],
+    secrets: [NATS_AUTH_SECRET],
     volumes: ["./infra/nats:/etc/nats:ro", `${node}-data:/data`],
     healthcheck: {
       test: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8222/healthz"],
@@ -323,21 +319,28 @@ export function composeDocument(): Doc {
     "prometheus-data",
     "grafana-data",
   ];
-  return {
-    services: {
-      ...infrastructure(),
-      ...Object.fromEntries(SERVICES.map((s) => [s, service(s)])),
-      gateway: gateway(),
-      ...ops(),
-    },
-    volumes: Object.fromEntries(volumes.map((v) => [v, {}])),
-    secrets: Object.fromEntries(Object.keys(SECRETS).map((s) => [s, { file: `./secrets/${s}` }])),
+  const services: Doc = {
+    ...infrastructure(),
+    ...Object.fromEntries(SERVICES.map((s) => [s, service(s)])),
+    gateway: gateway(),
+    ...ops(),
   };
+  return {
+    services,
+    volumes: Object.fromEntries(volumes.map((v) => [v, {}])),
+    secrets: Object.fromEntries(usedSecrets(services).map((s) => [s, { file: `./secrets/${s}` }])),
+  };
+}
+
+/** Secrets some service mounts, in first-use order. */
+function usedSecrets(services: Doc): string[] {
+  const all = Object.values(services).flatMap((s) => (s as { secrets?: string[] }).secrets ?? []);
+  return [...new Set(all)];
 }
 
 export const COMPOSE_HEADER = `# GENERATED by infra/src/compose/generate.ts from infra/src/service-env.ts: do not edit.
 # Regenerate with \`npm run compose -w infra\`. How to deploy: infra/docs/deploy.md.
-# Secrets are files under ./secrets/ (${Object.keys(SECRETS).join(", ")});
+# Secrets are files under ./secrets/, made by \`npm run compose:secrets -w infra\`;
 # NATS_SYS_PASSWORD comes from the environment or .env.
 `;
 
