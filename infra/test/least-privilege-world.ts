@@ -37,7 +37,10 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function startWorld(): Promise<World> {
+/** `thumbnailer`: extra environment for the thumbnailer (e.g. a failing ffprobe). */
+export async function startWorld(
+  opts: { thumbnailer?: Record<string, string> } = {},
+): Promise<World> {
   const dir = await mkdtemp(join(tmpdir(), "streamstack-least-privilege-"));
   const closers: (() => Promise<unknown>)[] = [() => rm(dir, { recursive: true, force: true })];
   const close = async () => {
@@ -105,7 +108,7 @@ export async function startWorld(): Promise<World> {
     const ingest = await startIngest(IngestEnv.parse({ ...as("ingest"), ...s3env }), { logger });
     closers.push(() => ingest.close());
     const thumbnailer = await startThumbnailer(
-      ThumbnailerEnv.parse({ ...as("thumbnailer"), ...s3env }),
+      ThumbnailerEnv.parse({ ...as("thumbnailer"), ...s3env, ...opts.thumbnailer }),
       { logger },
     );
     closers.push(() => thumbnailer.close());
