@@ -1,5 +1,6 @@
 import { HeadBucketCommand } from "@aws-sdk/client-s3";
 import {
+  apiDocRoutes,
   BUCKETS,
   CONSUMERS,
   createEdge,
@@ -19,6 +20,7 @@ import {
 import type { IngestConfig } from "./config.ts";
 import type { HandoffDeps } from "./handoff/handoff.ts";
 import { type ReconcileReport, startReconciler } from "./handoff/reconciler.ts";
+import { INGEST_BASE, ingestOpenApi } from "./http/openapi.ts";
 import { pipelineRoutes } from "./http/pipeline.ts";
 import { tusRoutes } from "./http/tus.ts";
 import { uploadRoutes } from "./http/upload.ts";
@@ -146,6 +148,7 @@ export async function startIngest(
     );
     edge.route("/api/v1/ingest", tusRoutes({ ...routeDeps, tus, store }));
     edge.route("/api/v1/ingest", pipelineRoutes({ nc: kit.nc, jsm: kit.jsm, verifier }));
+    edge.route("/", apiDocRoutes(INGEST_BASE, ingestOpenApi()));
     const http = await listen(edge, { host: config.HOST, port: config.PORT });
     cleanup.push(() => http.close());
     logger.info({ port: http.port }, "ingest listening");
