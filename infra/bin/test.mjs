@@ -1,7 +1,7 @@
 // `npm test`: make the machine ready, lint, run every vitest project, and end with the plain
 // line "N passed, N failed" that CI counts. Extra args go to vitest: npm test -- --project unit
 import { spawnSync } from "node:child_process";
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ensure, root } from "./ensure.mjs";
 import { defaultReport, summaryLine } from "./summary.mjs";
@@ -39,5 +39,7 @@ const vitest = npx([
   ...process.argv.slice(2),
 ]);
 
-console.log(summaryLine(report, { extraFailures: lint }));
+const summary = summaryLine(report, { extraFailures: lint });
+writeFileSync(join(root, ".test-artifacts", "summary.txt"), `${summary}\n`); // .ci/run repeats it
+console.log(summary);
 process.exit(vitest !== 0 ? vitest : lint === 0 ? 0 : 1);
