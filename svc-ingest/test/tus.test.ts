@@ -72,6 +72,8 @@ describe("tus uploads at /api/v1/ingest/tus/", () => {
       media_id: mediaId,
       status: "processing",
     });
+    // Bytes are the streaming edge's to serve, not ingest's (tus GET is not routed).
+    expect((await fetch(created.url, { headers: auth(token) })).status).toBe(404);
     const after = await tusHead(created.url, token);
     expect(after.headers.get("upload-offset")).toBe(String(video.length));
     // Only the file and tus's small .info stay; the part journal is gone.

@@ -48,6 +48,8 @@ export function tusRoutes(
   // tus writes its answer straight to the Node response (streaming, abort-aware).
   const handle = async (c: Context<EdgeEnv>) => {
     const { req, res } = nodeExchange(c);
+    // tus would serve the file's bytes on GET; only the streaming edge serves bytes.
+    if (req.method === "GET") throw new AppError("not_found", "uploads are not downloadable here");
     req.headers["x-request-id"] = c.var.requestId;
     res.setHeader("X-Request-Id", c.var.requestId);
     const key = parseMediaKey(c.req.path.split("/").pop() ?? "");
@@ -57,8 +59,9 @@ export function tusRoutes(
   };
   app.options("/tus", handle);
   app.options("/tus/*", handle);
+  // Hono routes HEAD through GET handlers; a real GET is refused in `handle`.
   for (const path of ["/tus", "/tus/*"]) {
-    app.on(["POST", "HEAD", "PATCH", "DELETE", "GET"], path, admin, handle);
+    app.on(["POST", "GET", "PATCH", "DELETE"], path, admin, handle);
   }
   return app;
 }
