@@ -70,3 +70,4 @@ export { type Running, runService } from "./runtime/lifecycle.ts";
 export { createLogger, type Logger } from "./runtime/logger.ts";
 export { createMetrics, type Metrics } from "./runtime/metrics.ts";
 export { createS3Client, ensureBuckets, type S3Options, s3ClientConfig } from "./runtime/s3.ts";
+export { Teardown } from "./runtime/teardown.ts";

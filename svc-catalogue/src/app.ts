@@ -11,6 +11,7 @@ import {
   STREAMS,
   startKit,
   startTokenVerifier,
+  Teardown,
 } from "@streamstack/contracts/server";
 import { createCatalogue } from "./catalogue.ts";
 import type { CatalogueConfig } from "./config.ts";
@@ -40,17 +41,12 @@ export async function startCatalogue(
     env: config,
     ...(opts.logger ? { logger: opts.logger } : {}),
   });
-  const cleanup: Array<() => Promise<unknown> | unknown> = [() => kit.close()];
-  let closing: Promise<void> | undefined;
-  const closeAll = () => {
-    closing ??= (async () => {
-      for (const step of cleanup.reverse()) await step();
-    })();
-    return closing;
-  };
+  const teardown = new Teardown();
+  teardown.defer(() => kit.close());
+  const closeAll = () => teardown.close();
   try {
     const database = await openCatalogueDatabase(config.DATABASE_URL);
-    cleanup.push(() => database.close());
+    teardown.defer(() => database.close());
     const replicas = { replicas: config.NATS_REPLICAS };
     await ensureStream(kit.jsm, STREAMS.catalogueEvents, replicas);
     // Owned by the thumbnailer; ensured here too so the start order does not matter.
@@ -62,7 +58,7 @@ export async function startCatalogue(
       replicas: config.NATS_REPLICAS,
       logger: kit.logger,
     });
-    cleanup.push(() => verifier.stop());
+    teardown.defer(() => verifier.stop());
 
     const relay = startOutboxRelay({
       db: database.db,
@@ -70,12 +66,12 @@ export async function startCatalogue(
       logger: kit.logger,
       pollMs: config.OUTBOX_POLL_MS,
     });
-    cleanup.push(() => relay.stop());
+    teardown.defer(() => relay.stop());
     const catalogue = createCatalogue(database.db, relay.wake);
     serveMediaRpc(kit.service, catalogue, kit.logger);
-    cleanup.push(() => kit.service.stop().catch(() => undefined));
+    teardown.defer(() => kit.service.stop().catch(() => undefined));
     const results = await consumeProcessingResults(kit, catalogue, config.RESULTS_CONCURRENCY);
-    cleanup.push(() => results.stop());
+    teardown.defer(() => results.stop());
 
     const liveStreams = new Set<() => Promise<void>>();
     const edge = createEdge(kit);
@@ -106,9 +102,9 @@ export async function startCatalogue(
       }),
     );
     const http = await listen(edge, { host: config.HOST, port: config.PORT });
-    cleanup.push(() => http.close());
+    teardown.defer(() => http.close());
     // Open SSE responses would keep the HTTP server from closing: end them first.
-    cleanup.push(() => Promise.all([...liveStreams].map((stop) => stop())));
+    teardown.defer(() => Promise.all([...liveStreams].map((stop) => stop())));
     kit.logger.info({ port: http.port }, "catalogue listening");
     return { port: http.port, close: closeAll };
   } catch (err) {

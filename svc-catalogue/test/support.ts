@@ -17,31 +17,20 @@ import {
 import {
   createTestDatabase,
   createTestIssuer,
+  eventually,
   startTestNats,
   type TestIssuer,
   type TestNats,
 } from "@streamstack/infra";
+
 import postgres from "postgres";
 import { expect } from "vitest";
 import { type RunningCatalogue, startCatalogue } from "../src/app.ts";
 import { CatalogueEnv } from "../src/config.ts";
 
-const logger = createLogger("catalogue-test", process.env.TEST_LOG_LEVEL ?? "silent");
+export { eventually };
 
-/** Polls until `check` returns a value (not undefined/false); a bound, not a timing claim. */
-export async function eventually<T>(
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const logger = createLogger("catalogue-test", process.env.TEST_LOG_LEVEL ?? "silent");
 
 export interface ApiAnswer<T = unknown> {
   status: number;

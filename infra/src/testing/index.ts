@@ -85,4 +85,5 @@ export function testS3(): TestS3 {
   };
 }
 
+export { eventually } from "./eventually.ts";
 export { createTestIssuer, type TestIssuer } from "./issuer.ts";
