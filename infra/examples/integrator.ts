@@ -102,6 +102,8 @@ async function main() {
     ...(process.env.NATS_USER && {
       user: process.env.NATS_USER,
       pass: process.env.NATS_PASSWORD ?? "",
+      // Each user may only receive replies on its own inboxes: _INBOX.<user>.>
+      inboxPrefix: `_INBOX.${process.env.NATS_USER}`,
     }),
   };
   const nc = await connect(options);

@@ -4,13 +4,18 @@ import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import {
+  BUCKETS,
   CatalogueEvent,
   connectNats,
   createLogger,
   type JetStreamManager,
+  NATS_ROLES,
   type NatsConnection,
+  type NatsRole,
+  openBucket,
   publishProcessingResult,
   RPC,
+  renderNatsAuthConfig,
   request,
   STREAMS,
 } from "@streamstack/contracts/server";
@@ -86,10 +91,13 @@ interface Printed {
 }
 
 /** Runs the example to completion; its stdout is one JSON line per event. */
-function runIntegrator(args: string[]): Promise<Printed[]> {
+function runIntegrator(
+  args: string[],
+  env: Record<string, string> = { NATS_URL: nats.url, NATS_USER: "", NATS_PASSWORD: "" },
+): Promise<Printed[]> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", EXAMPLE, ...args], {
-      env: { ...process.env, NATS_URL: nats.url, NATS_USER: "", NATS_PASSWORD: "" },
+      env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";
@@ -178,5 +186,73 @@ describe("integrator example", () => {
     expect(resumed[0]?.event).toMatchObject({ media: { id: late, title: "Late" } });
     const replayed = await runIntegrator(["--durable", "by-seq", "--from-seq", "1", "--max", "1"]);
     expect(replayed[0]).toMatchObject({ seq: 1, event: { media: { id: first[0] } } });
+  });
+});
+
+describe("integrator example with NATS permissions", () => {
+  it("reads and replays as the integrator user, which may only manage its own consumers", async () => {
+    const passwords = Object.fromEntries(NATS_ROLES.map((r) => [r, randomUUID()])) as Record<
+      NatsRole,
+      string
+    >;
+    const secured = await startTestNats({ config: renderNatsAuthConfig({ users: passwords }) });
+    const as = (user: NatsRole) =>
+      connectNats(
+        { url: secured.url, name: `test-${user}`, user, password: passwords[user] },
+        logger,
+      );
+    const auth = await as("auth");
+    const ingest = await as("ingest");
+    let service: RunningCatalogue | undefined;
+    try {
+      // What auth would have published before the catalogue's verifier starts.
+      await createTestIssuer(auth);
+      await openBucket(auth, BUCKETS.revokedTokens, { replicas: 1 });
+      service = await startCatalogue(
+        CatalogueEnv.parse({
+          PORT: "0",
+          HOST: "127.0.0.1",
+          LOG_LEVEL: "silent",
+          NATS_URL: secured.url,
+          NATS_USER: "catalogue",
+          NATS_PASSWORD: passwords.catalogue,
+          DATABASE_URL: await createTestDatabase("integrator_auth"),
+        }),
+        { logger },
+      );
+      const ids: string[] = [];
+      for (const title of ["A", "B"]) {
+        const media_id = randomUUID();
+        await request(ingest, RPC.mediaCreate, {
+          media_id,
+          title,
+          s3_key: `media/${media_id}.mp4`,
+          size_bytes: 1,
+          content_type: "video/mp4",
+        });
+        ids.push(media_id);
+      }
+      const env = {
+        NATS_URL: secured.url,
+        NATS_USER: "integrator",
+        NATS_PASSWORD: passwords.integrator,
+      };
+      const printed = await runIntegrator(
+        ["--durable", "crm", "--from-seq", "1", "--max", "2"],
+        env,
+      );
+      expect(printed.map((p) => [p.seq, (p.event as { media: { id: string } }).media.id])).toEqual([
+        [1, ids[0]],
+        [2, ids[1]],
+      ]);
+      // The same durable again: a replay replaces the integrator's own consumer.
+      const again = await runIntegrator(["--durable", "crm", "--from-seq", "2", "--max", "1"], env);
+      expect(again.map((p) => p.seq)).toEqual([2]);
+    } finally {
+      await service?.close();
+      await auth.close();
+      await ingest.close();
+      await secured.stop();
+    }
   });
 });
