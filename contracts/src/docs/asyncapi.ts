@@ -309,7 +309,7 @@ export function asyncApiDocument() {
         host: "localhost:4222",
         protocol: "nats",
         description:
-          "The local stack (`npm start`). Integrators connect as the `integrator` user (subscribe to catalogue.events.>, manage their own consumers on CATALOGUE_EVENTS).",
+          "The local stack (`npm start`). Integrators connect as the `integrator` user (subscribe to catalogue.events.>, manage their own consumers on CATALOGUE_EVENTS), with the inbox prefix _INBOX.<user>: replies come only to a user's own inboxes.",
         security: [ref("components/securitySchemes/natsUser")],
       },
     },
