@@ -78,6 +78,7 @@ describe("asyncApiDocument", () => {
         SUBJECTS.tokenIssue,
         SUBJECTS.processingJob,
         SUBJECTS.processingResult,
+        SUBJECTS.tusLockRelease("{upload_id}"),
       ]),
     );
   });

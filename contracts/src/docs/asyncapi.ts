@@ -169,6 +169,33 @@ export function asyncApiDocument() {
     msgId: "`<media_id>.<outcome>`: one outcome per media id and outcome kind.",
   });
 
+  // Core NATS, not JetStream: ingest replicas coordinate tus uploads among themselves.
+  messages.tusLockRelease = {
+    name: "tus lock release",
+    summary: "Asks the ingest replica holding a tus upload's lock to let go when its request ends.",
+    description: `Empty body. The lock itself is a lease in KV ${BUCKETS.tusLocks.name}.`,
+    payload: { type: "null" },
+  };
+  channels.tusLockRelease = {
+    address: SUBJECTS.tusLockRelease("{upload_id}"),
+    title: "ingest.tus.lock.release",
+    description: "Internal to ingest (core NATS, fire and forget). Not for integrators.",
+    parameters: { upload_id: { description: "The tus upload id" } },
+    messages: { tusLockRelease: ref("components/messages/tusLockRelease") },
+  };
+  operations.requestTusLockRelease = {
+    action: "send",
+    channel: ref("channels/tusLockRelease"),
+    summary: "an ingest replica that wants an upload's lock",
+    messages: [ref("channels/tusLockRelease/messages/tusLockRelease")],
+  };
+  operations.releaseTusLock = {
+    action: "receive",
+    channel: ref("channels/tusLockRelease"),
+    summary: "the ingest replica holding the lock",
+    messages: [ref("channels/tusLockRelease/messages/tusLockRelease")],
+  };
+
   function rpcChannels(def: RpcDef, summary: string) {
     const id = camel(def.endpoint);
     const replyId = `${id}Reply`;

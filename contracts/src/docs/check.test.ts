@@ -63,7 +63,9 @@ describe("asyncApiProblems", () => {
     ];
     doc.channels["catalogue.events.>"] = { address: "catalogue.events.>" };
     delete doc.components.messages.mediaGetError;
+    delete doc.channels.tusLockRelease.parameters;
     expect(asyncApiProblems(doc)).toEqual([
+      "channel tusLockRelease: {upload_id} in the address has no parameter",
       "channel key catalogue.events.> is not an identifier",
       "operation publishMediaCreated: action must be send or receive",
       "operation publishMediaCreated: its message #/channels/mediaUpdated/messages/mediaUpdated is not one of its channel's",

@@ -129,6 +129,12 @@ export function asyncApiProblems(doc: unknown): string[] {
       typeof channel.address !== "string"
     )
       problems.push(`channel ${name}: address must be a string or null`);
+    else if (typeof channel.address === "string") {
+      const params = isObject(channel.parameters) ? channel.parameters : {};
+      for (const [, param] of channel.address.matchAll(/\{([^}]+)\}/g))
+        if (param && !(param in params))
+          problems.push(`channel ${name}: {${param}} in the address has no parameter`);
+    }
   }
   for (const [name, op] of Object.entries(isObject(doc.operations) ? doc.operations : {})) {
     if (!isObject(op)) {
