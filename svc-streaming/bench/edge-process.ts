@@ -1,10 +1,11 @@
-// The streaming edge as a child process, so its CPU and memory are its own.
+// A server under test as a child process, so its CPU and memory are its own.
 import { spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 
-const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
+/** The streaming edge's entry point. */
+export const EDGE_MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 export interface EdgeProcess {
@@ -14,12 +15,13 @@ export interface EdgeProcess {
 }
 
 export async function startEdgeProcess(
+  script: string,
   env: Record<string, string>,
   logFile: string,
   nodeArgs: string[] = [],
 ): Promise<EdgeProcess> {
   const fd = openSync(logFile, "a");
-  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", MAIN], {
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", script], {
     cwd: ROOT,
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...env },
     stdio: ["ignore", fd, fd],

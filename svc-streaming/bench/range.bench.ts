@@ -16,6 +16,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
@@ -29,10 +30,12 @@ import {
   type StreamTokenRecord,
 } from "@streamstack/contracts/server";
 import { freePort, startNats, startS3 } from "@streamstack/infra";
-import { startEdgeProcess } from "./edge-process.ts";
+import { EDGE_MAIN, startEdgeProcess } from "./edge-process.ts";
 import { type LoadGenerator, type LoadResult, nodeGenerator, wrkGenerator } from "./loadgen.ts";
 import { cpuSeconds, rssBytes } from "./procfs.ts";
 import { findWrk, measureRss, type RssReport } from "./rss.ts";
+
+const NAIVE_EDGE = fileURLToPath(new URL("./naive-edge.ts", import.meta.url));
 
 const { values: args } = parseArgs({
   options: {
@@ -45,6 +48,7 @@ const { values: args } = parseArgs({
     "s3-endpoint": { type: "string" },
     "nats-url": { type: "string" },
     json: { type: "string" },
+    "skip-naive": { type: "boolean", default: false },
   },
 });
 const seconds = Number(args.duration);
@@ -55,15 +59,23 @@ const objectSize = Number(args["object-mib"]) * MiB;
 const RANGES = [MiB, 64 * 1024];
 const CONNECTIONS = [16, 64];
 
+type Path = "direct" | "edge" | "naive";
+const PATH_NAMES: Record<Path, string> = {
+  direct: "direct S3 (presigned GET)",
+  edge: "edge",
+  naive: "naive edge (Hono + SDK GetObject)",
+};
+
 interface Measured extends LoadResult {
-  edgeCpuS: number;
+  /** CPU of the process between client and S3; NaN for direct GETs. */
+  proxyCpuS: number;
   /** NaN when S3 is not our child (given by URL). */
   s3CpuS: number;
 }
 interface Row extends Measured {
   rangeLength: number;
   connections: number;
-  target: "direct" | "edge";
+  path: Path;
 }
 
 /** Sums of the rounds; latency percentiles are the median round's. */
@@ -80,7 +92,7 @@ function combine(runs: Measured[]): Measured {
     errors: sum((m) => m.errors),
     p50Ms: median((m) => m.p50Ms),
     p99Ms: median((m) => m.p99Ms),
-    edgeCpuS: sum((m) => m.edgeCpuS),
+    proxyCpuS: sum((m) => m.proxyCpuS),
     s3CpuS: sum((m) => m.s3CpuS),
   };
 }
@@ -89,6 +101,7 @@ const work = mkdtempSync(join(tmpdir(), "streaming-bench-"));
 // Other processes' CPU distorts every number here; the report says how busy it was.
 const loadAtStart = loadavg()[0] ?? 0;
 const stops: (() => Promise<void>)[] = [];
+let finished = false;
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 
 try {
@@ -121,6 +134,7 @@ try {
   // --- the edge, as production runs it (own process, JSON logs to a file)
   const port = await freePort();
   const edge = await startEdgeProcess(
+    EDGE_MAIN,
     {
       PORT: String(port),
       HOST: "127.0.0.1",
@@ -134,6 +148,22 @@ try {
     join(work, "edge.log"),
   );
   stops.unshift(edge.stop);
+  // The naive edge leaks S3 connections when viewers hang up (its SDK pool of 50 runs
+  // dry after a few aborted runs), so each scenario gets a fresh one.
+  const startNaive = async () =>
+    startEdgeProcess(
+      NAIVE_EDGE,
+      {
+        PORT: String(await freePort()),
+        S3_ENDPOINT: s3Endpoint,
+        S3_ACCESS_KEY_ID: creds.accessKeyId,
+        S3_SECRET_ACCESS_KEY: creds.secretAccessKey,
+        S3_BUCKET_MEDIA: bucket,
+      },
+      join(work, "naive-edge.log"),
+    );
+  let naive = args["skip-naive"] ? undefined : await startNaive();
+  stops.unshift(async () => naive?.stop());
 
   // A token as the issue RPC would store it; written directly so the bench never
   // touches auth's keys on a shared NATS.
@@ -156,10 +186,12 @@ try {
   const direct = new URL(
     await getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn: 3600 }),
   );
-  const targets = {
+  const targets: Record<Path, { origin: string; path: string; pid?: number }> = {
     direct: { origin: direct.origin, path: direct.pathname + direct.search },
-    edge: { origin: edge.base, path: `/api/v1/stream/${token}` },
+    edge: { origin: edge.base, path: `/api/v1/stream/${token}`, pid: edge.pid },
+    naive: { origin: naive?.base ?? "", path: `/naive/${key}`, pid: naive?.pid ?? 0 },
   };
+  const paths: Path[] = naive ? ["direct", "edge", "naive"] : ["direct", "edge"];
   const first = await fetch(`${edge.base}${targets.edge.path}`, {
     headers: { Range: "bytes=0-0" },
   });
@@ -178,42 +210,38 @@ try {
   const rows: Row[] = [];
   for (const rangeLength of RANGES) {
     for (const connections of CONNECTIONS) {
-      // Rounds alternate direct and edge, so both meet the same background load.
-      const runs = { direct: [] as Measured[], edge: [] as Measured[] };
-      for (const target of ["direct", "edge"] as const) {
-        await generate({
-          ...targets[target],
-          objectSize,
-          rangeLength,
-          connections,
-          seconds: warmup,
-          seed: 7,
-        });
+      if (naive) {
+        await naive.stop();
+        naive = await startNaive();
+        targets.naive = { ...targets.naive, origin: naive.base, pid: naive.pid };
+      }
+      // Rounds alternate the paths, so all of them meet the same background load.
+      const runs = new Map<Path, Measured[]>(paths.map((p) => [p, []]));
+      for (const path of paths) {
+        const spec = { ...targets[path], objectSize, rangeLength, connections };
+        await generate({ ...spec, seconds: warmup, seed: 7 });
       }
       for (let round = 0; round < rounds; round++) {
-        for (const target of ["direct", "edge"] as const) {
-          const spec = {
-            ...targets[target],
-            objectSize,
-            rangeLength,
-            connections,
-            seed: 42 + round,
-          };
-          const cpu0 = cpuSeconds(edge.pid);
+        for (const path of paths) {
+          const { pid } = targets[path];
+          const spec = { ...targets[path], objectSize, rangeLength, connections, seed: 42 + round };
+          const cpu0 = pid ? cpuSeconds(pid) : 0;
           const s3cpu0 = s3Pid ? cpuSeconds(s3Pid) : 0;
           const result = await generate({ ...spec, seconds: seconds / rounds });
-          runs[target].push({
+          if (pid && !alive(pid))
+            throw new Error(`the ${path} process died; see its log in ${work}`);
+          runs.get(path)?.push({
             ...result,
-            edgeCpuS: cpuSeconds(edge.pid) - cpu0,
+            proxyCpuS: pid ? cpuSeconds(pid) - cpu0 : Number.NaN,
             s3CpuS: s3Pid ? cpuSeconds(s3Pid) - s3cpu0 : Number.NaN,
           });
         }
       }
-      for (const target of ["direct", "edge"] as const) {
-        const row = { ...combine(runs[target]), rangeLength, connections, target };
+      for (const path of paths) {
+        const row = { ...combine(runs.get(path) ?? []), rangeLength, connections, path };
         rows.push(row);
         log(
-          `${label(rangeLength)} ×${connections} ${target}: ${(row.requests / row.seconds).toFixed(0)} req/s, ${row.errors} errors`,
+          `${label(rangeLength)} ×${connections} ${path}: ${(row.requests / row.seconds).toFixed(0)} req/s, ${row.errors} errors`,
         );
       }
     }
@@ -233,9 +261,21 @@ try {
   process.stdout.write(report);
   if (args.json) writeFileSync(args.json, JSON.stringify({ rows, rss }, null, 2));
   s3.destroy();
+  finished = true;
 } finally {
   for (const stop of stops) await stop().catch(() => undefined);
-  rmSync(work, { recursive: true, force: true });
+  // Logs of a failed run stay for a look.
+  if (finished) rmSync(work, { recursive: true, force: true });
+  else log(`logs kept in ${work}`);
+}
+
+function alive(pid: number) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function measureIdle(pid: number) {
@@ -250,26 +290,29 @@ function label(bytes: number) {
 function renderReport(rows: Row[], rss: RssReport, loadgen: string) {
   const lines = [
     "",
-    `Streaming edge vs direct S3 — node ${process.version}, ${cpus().length} cores, load generator: ${loadgen},`,
-    `load average ${loadAtStart.toFixed(1)} at start, ${(loadavg()[0] ?? 0).toFixed(1)} at end (on ${cpus().length} cores; above ~2 means other work shared the machine),`,
-    `${objectSize / MiB} MiB object on ${args["s3-endpoint"] ? args["s3-endpoint"] : "s3rver (own process)"}, ${seconds} s per path in ${rounds} alternating rounds after ${warmup} s warm-up, edge LOG_LEVEL=${args["log-level"]}`,
+    `Streaming edge vs direct S3 — node ${process.version}, ${cpus().length} cores, load generator: ${loadgen};`,
+    `load average ${loadAtStart.toFixed(1)} at start, ${(loadavg()[0] ?? 0).toFixed(1)} at end (above ~2 on this machine means other work shared the cores);`,
+    `${objectSize / MiB} MiB object on ${args["s3-endpoint"] ?? "s3rver (own process)"}, ${seconds} s per path in ${rounds} alternating rounds after ${warmup} s warm-up, edge LOG_LEVEL=${args["log-level"]}.`,
     "",
-    "| range | conns | path | req/s | MB/s | p50 ms | p99 ms | edge ÷ direct | edge CPU s/GiB | S3 CPU s/GiB | errors |",
+    "| range | conns | path | req/s | MB/s | p50 ms | p99 ms | ÷ direct | proxy CPU s/GiB | S3 CPU s/GiB | errors |",
     "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
+  const perGiB = (cpu: number, bytes: number) =>
+    Number.isNaN(cpu) ? "" : (cpu / (bytes / 1024 ** 3)).toFixed(2);
   for (const row of rows) {
     const reqS = row.requests / row.seconds;
-    const gib = row.bytes / 1024 ** 3;
     const direct = rows.find(
       (r) =>
-        r.target === "direct" &&
+        r.path === "direct" &&
         r.rangeLength === row.rangeLength &&
         r.connections === row.connections,
     );
     const ratio =
-      row.target === "edge" && direct ? reqS / (direct.requests / direct.seconds) : undefined;
+      row.path !== "direct" && direct ? reqS / (direct.requests / direct.seconds) : undefined;
+    const shown =
+      ratio === undefined ? "" : row.path === "edge" ? `**${ratio.toFixed(2)}**` : ratio.toFixed(2);
     lines.push(
-      `| ${label(row.rangeLength)} | ${row.connections} | ${row.target === "edge" ? "edge" : "direct S3"} | ${reqS.toFixed(0)} | ${(row.bytes / row.seconds / 1e6).toFixed(0)} | ${row.p50Ms.toFixed(1)} | ${row.p99Ms.toFixed(1)} | ${ratio === undefined ? "" : `**${ratio.toFixed(2)}**`} | ${row.target === "edge" ? (row.edgeCpuS / gib).toFixed(2) : ""} | ${Number.isNaN(row.s3CpuS) ? "n/a" : (row.s3CpuS / gib).toFixed(2)} | ${row.errors} |`,
+      `| ${label(row.rangeLength)} | ${row.connections} | ${PATH_NAMES[row.path]} | ${reqS.toFixed(0)} | ${(row.bytes / row.seconds / 1e6).toFixed(0)} | ${row.p50Ms.toFixed(1)} | ${row.p99Ms.toFixed(1)} | ${shown} | ${perGiB(row.proxyCpuS, row.bytes)} | ${perGiB(row.s3CpuS, row.bytes) || "n/a"} | ${row.errors} |`,
     );
   }
   const mb = (b: number) => (b / MiB).toFixed(0);

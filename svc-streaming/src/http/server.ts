@@ -44,7 +44,9 @@ export async function startStreamingServer(opts: {
       if (!ex.cancelled) sendError(ex, err, opts.logger);
     });
   };
-  const server = http.createServer((req, res) => {
+  // A response buffer above one socket read (64 KiB) lets `pipe` hand a chunk on
+  // without pausing S3 after every chunk; it pauses when the viewer really lags.
+  const server = http.createServer({ highWaterMark: 128 * 1024 }, (req, res) => {
     const url = req.url ?? "/";
     if ((req.method === "GET" || req.method === "HEAD") && url.startsWith("/api/v1/stream/")) {
       const video = VIDEO.exec(url);
