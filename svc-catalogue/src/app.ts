@@ -68,7 +68,7 @@ export async function startCatalogue(
     });
     teardown.defer(() => relay.stop());
     const catalogue = createCatalogue(database.db, relay.wake);
-    serveMediaRpc(kit.service, catalogue, kit.logger);
+    serveMediaRpc(kit.service, catalogue, kit.logger, kit.metrics);
     teardown.defer(() => kit.service.stop().catch(() => undefined));
     const results = await consumeProcessingResults(kit, catalogue, config.RESULTS_CONCURRENCY);
     teardown.defer(() => results.stop());

@@ -66,7 +66,13 @@ export async function startStreaming(
       maxEntries: config.STREAM_TOKEN_CACHE_SIZE,
       logger,
     });
-    serveRpc(kit.service, RPC.tokenIssue, issueStreamToken({ verifier, tokens, ttlMs }), logger);
+    serveRpc(
+      kit.service,
+      RPC.tokenIssue,
+      issueStreamToken({ verifier, tokens, ttlMs }),
+      logger,
+      kit.metrics,
+    );
 
     const edge = createEdge({ logger, metrics });
     mountOps(

@@ -7,6 +7,7 @@ import {
 import type { Logger } from "pino";
 import type { z } from "zod";
 import { AppError, codeForStatus, isAppError } from "../errors.ts";
+import type { Metrics } from "../runtime/metrics.ts";
 import {
   MediaCreateRequest,
   MediaCreateResponse,
@@ -109,12 +110,15 @@ export type RpcHandler<D extends RpcDef> = (
 /**
  * Adds an endpoint for an RPC to a service: the handler only ever sees a validated
  * payload; its AppErrors travel back as service errors with an HTTP-like code.
+ * `$SRV.STATS` stays honest (see `endpointStats`) and, given `metrics`, every answer is
+ * observed in `nats_request_duration_seconds{subject,outcome}`.
  */
 export function serveRpc<D extends RpcDef>(
   service: Service,
   def: D,
   handler: RpcHandler<D>,
   logger: Logger,
+  metrics?: Metrics,
 ): void {
   service.addEndpoint(def.endpoint, {
     subject: def.subject,
@@ -123,9 +127,47 @@ export function serveRpc<D extends RpcDef>(
         logger.error({ err, subject: def.subject }, "endpoint stopped");
         return;
       }
-      void answer(def, handler, msg, logger);
+      void answer(def, handler, msg, logger).then(({ seconds, error }) => {
+        metrics?.natsDuration.observe(
+          { subject: def.subject, outcome: error ? error.code : "ok" },
+          seconds,
+        );
+        const stats = endpointStats(service, def.endpoint);
+        stats?.addProcessingTime(seconds);
+        if (error) stats?.countError(error);
+      });
     },
   });
+}
+
+interface EndpointStatsInternals {
+  num_requests: number;
+  processing_time: number;
+  average_processing_time: number;
+  countError(err: Error): void;
+}
+
+/**
+ * nats.js 2.29 counts an endpoint's errors only when the handler throws synchronously and
+ * its processing time only up to the handler's first await; our handlers are async and
+ * answer errors with `respondError`. So we complete both figures on the endpoint's own
+ * stats object — internals of this one pinned client version, kept in this one file.
+ */
+function endpointStats(service: Service, endpoint: string) {
+  const handlers = (
+    service as unknown as { handlers?: { name: string; stats?: EndpointStatsInternals }[] }
+  ).handlers;
+  const stats = handlers?.find((h) => h.name === endpoint)?.stats;
+  if (!stats || typeof stats.countError !== "function") return undefined;
+  return {
+    countError: (err: Error) => stats.countError(err),
+    addProcessingTime(seconds: number) {
+      stats.processing_time += Math.round(seconds * 1e9);
+      stats.average_processing_time = Math.round(
+        stats.processing_time / Math.max(1, stats.num_requests),
+      );
+    },
+  };
 }
 
 async function answer<D extends RpcDef>(
@@ -133,7 +175,7 @@ async function answer<D extends RpcDef>(
   handler: RpcHandler<D>,
   msg: ServiceMsg,
   logger: Logger,
-) {
+): Promise<{ seconds: number; error?: AppError }> {
   const started = performance.now();
   const ctx = readContext(msg.headers);
   const log = logger.child({ subject: def.subject, request_id: ctx.requestId });
@@ -142,6 +184,7 @@ async function answer<D extends RpcDef>(
     const result = def.response.parse(await handler(payload, ctx));
     msg.respond(encodeJson(result));
     log.info({ ms: Math.round(performance.now() - started) }, "rpc ok");
+    return { seconds: (performance.now() - started) / 1000 };
   } catch (err) {
     const appErr = isAppError(err)
       ? err
@@ -151,5 +194,6 @@ async function answer<D extends RpcDef>(
       log.info({ code: appErr.code, ms: Math.round(performance.now() - started) }, "rpc refused");
     const body = appErr.details === undefined ? undefined : encodeJson(appErr.details);
     msg.respondError(appErr.status, appErr.message, body);
+    return { seconds: (performance.now() - started) / 1000, error: appErr };
   }
 }
