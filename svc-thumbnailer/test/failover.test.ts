@@ -88,7 +88,7 @@ describe("a job that crashes the worker on every attempt", () => {
         }
       })();
 
-      const result = await world.waitForResult(job.media_id);
+      const result = await world.waitForResult(job.media_id, SPAWNS_WORKERS_MS - 30_000);
       stopped = true;
       expect(result).toEqual({
         outcome: "failed",

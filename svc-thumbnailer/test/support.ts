@@ -57,7 +57,7 @@ export interface World {
     opts?: { ext?: string; key?: string; contentType?: string },
   ): Promise<ProcessingJob>;
   results(mediaId: string): Promise<ProcessingResult[]>;
-  waitForResult(mediaId: string): Promise<ProcessingResult>;
+  waitForResult(mediaId: string, timeoutMs?: number): Promise<ProcessingResult>;
   /** Waits until the work queue holds no job at all (every job acked, termed or removed). */
   waitForEmptyQueue(): Promise<void>;
   thumbnail(
@@ -184,14 +184,14 @@ export async function startWorld(): Promise<World> {
       return job;
     },
     results,
-    waitForResult: (mediaId) =>
+    waitForResult: (mediaId, timeoutMs = 50_000) =>
       vi.waitFor(
         async () => {
           const [first] = await results(mediaId);
           if (!first) throw new Error(`no result yet for ${mediaId}`);
           return first;
         },
-        { timeout: 50_000, interval: 100 },
+        { timeout: timeoutMs, interval: 100 },
       ),
     waitForEmptyQueue: () =>
       vi.waitFor(
