@@ -41,9 +41,7 @@ export async function serveThumbnail(
   const etag = upstream.headers.etag ?? ifNoneMatch;
   // S3 may answer the condition itself (304) or ignore it; either way we do.
   if (upstream.statusCode === 304 || matchesIfNoneMatch(ifNoneMatch, etag)) {
-    // A 304 has no body to wait for; a 200 we answer 304 ourselves is not worth reading.
-    if (upstream.statusCode === 304) upstream.resume();
-    else upstream.destroy();
+    upstream.discard(); // a 304 has no body; a 200 we answer 304 ourselves is not worth reading
     ex.res.writeHead(304, [
       "Cache-Control",
       cacheControl,
@@ -67,9 +65,9 @@ export async function serveThumbnail(
     head.push("Last-Modified", upstream.headers["last-modified"]);
   ex.res.writeHead(200, head);
   if (ex.isHead) {
-    upstream.destroy();
+    upstream.discard();
     ex.res.end();
     return;
   }
-  relay(upstream, ex, deps.logger);
+  relay(upstream, Number(length ?? Number.POSITIVE_INFINITY), ex, deps.logger);
 }

@@ -9,7 +9,7 @@ import {
 import type { StreamTokenStore } from "../nats/stream-tokens.ts";
 import type { S3Origin } from "../s3/origin.ts";
 import { type Exchange, sendError } from "./exchange.ts";
-import { refuseUnexpected, relay, relayPrefix, upstreamStart } from "./relay.ts";
+import { refuseUnexpected, relay, upstreamStart } from "./relay.ts";
 
 export interface VideoDeps {
   tokens: StreamTokenStore;
@@ -70,7 +70,7 @@ export async function serveVideo(deps: VideoDeps, ex: Exchange, token: string): 
   refuseUnexpected(upstream, { origin: deps.origin, bucket: deps.mediaBucket, key }, [200, 206]);
   const stored = Number(upstream.headers["content-length"]);
   if (stored !== length && !(stored > length && upstreamStart(upstream) === start)) {
-    upstream.destroy();
+    upstream.discard();
     throw new AppError("internal", "stored object does not match its record", {
       s3_key: key,
       expected_bytes: length,
@@ -78,8 +78,7 @@ export async function serveVideo(deps: VideoDeps, ex: Exchange, token: string): 
     });
   }
   ex.res.writeHead(status, head);
-  if (stored === length) relay(upstream, ex, deps.logger);
-  else relayPrefix(upstream, length, ex, deps.logger);
+  relay(upstream, length, ex, deps.logger);
 }
 
 const one = (h: string | string[] | undefined) => (Array.isArray(h) ? h[0] : h);

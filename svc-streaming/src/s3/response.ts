@@ -1,0 +1,63 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+/**
+ * Work a client can walk away from: the origin hangs the S3 request's cancel here.
+ * Cheaper than an AbortController per range request, measurably.
+ */
+export interface Cancellable {
+  cancelled: boolean;
+  onCancel: (() => void) | undefined;
+}
+
+/** What S3 answered, before its body is read. */
+export interface OriginResponse {
+  statusCode: number;
+  /** Lower-case names. */
+  headers: Record<string, string | undefined>;
+  /**
+   * Streams the body into `res` with backpressure and ends `res`: at most `limit`
+   * bytes (the rest is dropped with the connection). `onError` hears of a body that
+   * broke off; a cancelled exchange stops the transfer without calling it.
+   */
+  relay(res: ServerResponse, limit: number, onError: (err: Error) => void): void;
+  /** Gives the body up; the connection is kept when nothing of it is left unread. */
+  discard(): void;
+}
+
+/**
+ * An `IncomingMessage` of node:http(s) as an OriginResponse — the path for HTTPS
+ * endpoints, where the raw connections do not go.
+ */
+export function nodeOriginResponse(msg: IncomingMessage): OriginResponse {
+  const headers: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(msg.headers)) {
+    headers[name] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return {
+    statusCode: msg.statusCode ?? 0,
+    headers,
+    relay(res, limit, onError) {
+      let left = limit;
+      msg.once("error", onError);
+      msg.on("data", (chunk: Buffer) => {
+        const piece = chunk.length > left ? chunk.subarray(0, left) : chunk;
+        left -= piece.length;
+        if (piece.length > 0 && !res.write(piece)) {
+          msg.pause();
+          res.once("drain", () => msg.resume());
+        }
+        if (left === 0) {
+          res.end();
+          if (!msg.complete) msg.destroy();
+        }
+      });
+      msg.once("end", () => {
+        if (left > 0 && !res.writableEnded) res.end();
+      });
+    },
+    discard() {
+      if (msg.complete) return;
+      msg.destroy();
+    },
+  };
+}
