@@ -12,6 +12,7 @@ import {
   startKit,
   startTokenVerifier,
 } from "@streamstack/contracts/server";
+import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { AuthConfig } from "./config.ts";
 import { schema } from "./db/schema.ts";
@@ -37,7 +38,10 @@ export interface RunningAuth {
 }
 
 const MAX_BODY_BYTES = 16 * 1024;
-const bodyTooLarge = () => {
+const bodyTooLarge = (c: Context) => {
+  // The rest of the body is never read, so this connection cannot carry another request:
+  // say so, or a keep-alive client reuses it and its next request dies mid-flight.
+  c.header("Connection", "close");
   throw new AppError(
     "payload_too_large",
     `request bodies here are at most ${MAX_BODY_BYTES} bytes`,
