@@ -23,6 +23,8 @@ interface Connection {
 const READ_SIZE = 64 * 1024;
 const MAX_HEAD = 64 * 1024;
 const MAX_SPARE = 128;
+/** Bodies up to this size leave in one write to the client (within the 128 KiB buffer). */
+const BATCH_MAX = 128 * 1024;
 
 /**
  * Keep-alive HTTP/1.1 connections to one S3 endpoint, read with `onread`: libuv reads
@@ -153,6 +155,10 @@ export function createOriginConnections(opts: {
       headers: head.headers,
       relay(res: ServerResponse, limit: number, onError: (err: Error) => void) {
         let toSend = limit;
+        // A small body arrives in two or three reads; corked, it leaves in one write
+        // with the response head instead of one write per read.
+        const batch = Math.min(limit, bodyLeft) <= BATCH_MAX;
+        if (batch) res.cork();
         const take = (bytes: Buffer) => {
           if (bytes.length > bodyLeft) reusable = false; // more than the body: out of step
           const body = bytes.length > bodyLeft ? bytes.subarray(0, bodyLeft) : bytes;
@@ -163,7 +169,7 @@ export function createOriginConnections(opts: {
             if (out.length > 0) res.end(out, recycle(out));
             else res.end();
             release(conn, reusable && bodyLeft === 0);
-          } else if (out.length > 0 && !res.write(out, recycle(out))) {
+          } else if (out.length > 0 && !res.write(out, recycle(out)) && !batch) {
             conn.socket.pause();
             res.once("drain", () => conn.socket.resume());
           }
