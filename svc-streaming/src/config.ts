@@ -9,7 +9,7 @@ export const StreamingEnv = BaseEnv.extend(S3Env.shape).extend({
   STREAM_TOKEN_CACHE_SIZE: z.coerce.number().int().min(1).default(10_000),
   /** How long browsers may reuse a thumbnail before revalidating it. */
   THUMBNAIL_MAX_AGE_S: z.coerce.number().int().min(0).default(300),
-  /** Keep-alive connections to S3 at most (each one carries one range at a time). */
+  /** Idle keep-alive connections to S3 kept for reuse (one carries one range at a time). */
   S3_MAX_SOCKETS: z.coerce.number().int().min(1).default(256),
 });
 export type StreamingConfig = z.output<typeof StreamingEnv>;
