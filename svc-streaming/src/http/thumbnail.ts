@@ -63,7 +63,12 @@ export async function serveThumbnail(
   if (etag) head.push("ETag", etag);
   if (upstream.headers["last-modified"])
     head.push("Last-Modified", upstream.headers["last-modified"]);
-  ex.res.writeHead(200, head);
+  try {
+    ex.res.writeHead(200, head);
+  } catch (err) {
+    upstream.discard();
+    throw err;
+  }
   if (ex.isHead) {
     upstream.discard();
     ex.res.end();

@@ -77,7 +77,12 @@ export async function serveVideo(deps: VideoDeps, ex: Exchange, token: string): 
       stored_bytes: upstream.headers["content-length"],
     });
   }
-  ex.res.writeHead(status, head);
+  try {
+    ex.res.writeHead(status, head);
+  } catch (err) {
+    upstream.discard(); // e.g. a content type that is no valid header value
+    throw err;
+  }
   relay(upstream, length, ex, deps.logger);
 }
 
