@@ -28,6 +28,10 @@ export async function startEdgeProcess(
   });
   closeSync(fd);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  // However the bench ends (an error, Ctrl-C, `timeout`), the server goes with it.
+  const orphanGuard = () => child.kill("SIGKILL");
+  process.once("exit", orphanGuard);
+  void exited.then(() => process.removeListener("exit", orphanGuard));
   const base = `http://127.0.0.1:${env.PORT}`;
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`the edge exited at start; see ${logFile}`);

@@ -97,6 +97,7 @@ function combine(runs: Measured[]): Measured {
   };
 }
 
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
 const work = mkdtempSync(join(tmpdir(), "streaming-bench-"));
 // Other processes' CPU distorts every number here; the report says how busy it was.
 const loadAtStart = loadavg()[0] ?? 0;
