@@ -16,6 +16,7 @@ import {
   s3ClientConfig,
   startKit,
   startTokenVerifier,
+  Teardown,
 } from "@streamstack/contracts/server";
 import type { IngestConfig } from "./config.ts";
 import type { HandoffDeps } from "./handoff/handoff.ts";
@@ -56,14 +57,9 @@ export async function startIngest(
     ...(opts.logger ? { logger: opts.logger } : {}),
   });
   const { logger, metrics } = kit;
-  const cleanup: Array<() => Promise<unknown> | unknown> = [() => kit.close()];
-  let closing: Promise<void> | undefined;
-  const closeAll = () => {
-    closing ??= (async () => {
-      for (const step of cleanup.reverse()) await step();
-    })();
-    return closing;
-  };
+  const teardown = new Teardown();
+  teardown.defer(() => kit.close());
+  const closeAll = () => teardown.close();
   try {
     const s3Options = {
       endpoint: config.S3_ENDPOINT,
@@ -73,7 +69,7 @@ export async function startIngest(
     };
     const s3 = createS3Client(s3Options);
     signWithoutPayloadHash(s3);
-    cleanup.push(() => s3.destroy());
+    teardown.defer(() => s3.destroy());
     await ensureBuckets(s3, [config.S3_BUCKET_MEDIA]);
     const bucket = mediaBucket(s3, config.S3_BUCKET_MEDIA, {
       partBytes: config.UPLOAD_PART_BYTES,
@@ -91,7 +87,7 @@ export async function startIngest(
       replicas: config.NATS_REPLICAS,
       logger,
     });
-    cleanup.push(() => verifier.stop());
+    teardown.defer(() => verifier.stop());
 
     const deps: HandoffDeps = {
       nc: kit.nc,
@@ -101,13 +97,13 @@ export async function startIngest(
       catalogueTimeoutMs: config.CATALOGUE_TIMEOUT_MS,
     };
     const mediaCleanup = await startMediaCleanup({ js: kit.js, bucket, logger });
-    cleanup.push(() => mediaCleanup.stop());
+    teardown.defer(() => mediaCleanup.stop());
     const reconciler = startReconciler(deps, {
       intervalMs: config.RECONCILE_INTERVAL_MS,
       graceMs: config.RECONCILE_GRACE_MS,
       logger,
     });
-    cleanup.push(() => reconciler.stop());
+    teardown.defer(() => reconciler.stop());
 
     const store = new JournaledS3Store({
       s3ClientConfig: { ...s3ClientConfig(s3Options), bucket: config.S3_BUCKET_MEDIA },
@@ -130,7 +126,7 @@ export async function startIngest(
         .catch((err) => logger.warn({ err }, "tus expiry round failed"));
     }, config.TUS_CLEANUP_INTERVAL_MS);
     expiry.unref();
-    cleanup.push(() => clearInterval(expiry));
+    teardown.defer(() => clearInterval(expiry));
 
     const edge = createEdge({ logger, metrics });
     mountOps(
@@ -150,7 +146,7 @@ export async function startIngest(
     edge.route("/api/v1/ingest", pipelineRoutes({ nc: kit.nc, jsm: kit.jsm, verifier }));
     edge.route("/", apiDocRoutes(INGEST_BASE, ingestOpenApi()));
     const http = await listen(edge, { host: config.HOST, port: config.PORT });
-    cleanup.push(() => http.close());
+    teardown.defer(() => http.close());
     logger.info({ port: http.port }, "ingest listening");
     return {
       port: http.port,

@@ -20,28 +20,21 @@ import {
   serveRpc,
   startKit,
 } from "@streamstack/contracts/server";
-import { createTestIssuer, startTestNats, type TestNats, testS3 } from "@streamstack/infra";
+import {
+  createTestIssuer,
+  eventually,
+  startTestNats,
+  type TestNats,
+  testS3,
+} from "@streamstack/infra";
 import { type RunningIngest, startIngest } from "../src/app.ts";
 import { IngestEnv } from "../src/config.ts";
+
+export { eventually };
 
 export const logger = createLogger("ingest-test", process.env.TEST_LOG_LEVEL ?? "silent");
 
 export const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
-
-/** Polls until `check` returns a value (not undefined/false); a bound, not a timing claim. */
-export async function eventually<T>(
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /**
  * A real nats-server, test buckets on the shared s3rver and ingest on them, plus test
