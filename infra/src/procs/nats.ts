@@ -18,6 +18,8 @@ export interface NatsOptions {
 }
 
 export interface NatsServer extends Stoppable {
+  /** For a test that kills it outright (SIGKILL to its process group). */
+  pid: number;
   url: string;
   port: number;
   monitorPort: number;
@@ -63,6 +65,7 @@ export async function startNats(options: NatsOptions): Promise<NatsServer> {
     port: Number(new URL(url).port),
     monitorPort: Number(new URL(monitorUrl).port),
     monitorUrl,
+    pid: proc.pid,
     stop: proc.stop,
     exited: proc.exited,
   };

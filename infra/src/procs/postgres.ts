@@ -28,6 +28,8 @@ export interface PostgresOptions {
 }
 
 export interface PostgresServer extends Stoppable {
+  /** For a test that kills it outright (SIGKILL to its process group). */
+  pid: number;
   /** postgres://postgres@127.0.0.1:PORT/postgres (trust auth, local only). */
   url: string;
   port: number;
@@ -110,6 +112,7 @@ export async function startPostgres(options: PostgresOptions): Promise<PostgresS
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
+    pid: proc.pid,
     stop: proc.stop,
     exited: proc.exited,
   };

@@ -26,6 +26,8 @@ export interface S3Info {
 }
 
 export interface S3Server extends S3Info, Stoppable {
+  /** For a test that kills it outright (SIGKILL to its process group). */
+  pid: number;
   port: number;
 }
 
@@ -52,6 +54,7 @@ export async function startS3(options: S3Options): Promise<S3Server> {
     region: "us-east-1",
     accessKeyId: "S3RVER",
     secretAccessKey: "S3RVER",
+    pid: proc.pid,
     stop: proc.stop,
     exited: proc.exited,
   };

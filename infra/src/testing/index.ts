@@ -86,4 +86,31 @@ export function testS3(): TestS3 {
 }
 
 export { eventually } from "./eventually.ts";
+export {
+  absurdRange,
+  almost,
+  badPercentEncoding,
+  expectDocumented,
+  forgedAccessTokens,
+  garbagePayload,
+  hostileQueryValue,
+  hostileText,
+  hugeText,
+  INVALID_UTF8,
+  invalidUtf8Bytes,
+  percentEncode,
+  type RawAnswer,
+  type RawReply,
+  requestRaw,
+  sendRaw,
+  sqlMeta,
+  traversal,
+} from "./hostile.ts";
 export { createTestIssuer, type TestIssuer } from "./issuer.ts";
+export {
+  type Restartable,
+  startTestStack,
+  type TestService,
+  type TestStack,
+  type TestStackOptions,
+} from "./stack.ts";
