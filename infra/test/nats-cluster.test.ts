@@ -3,9 +3,6 @@
 // that `npm run compose:secrets` renders from contracts' permissions. Streams and buckets,
 // created by their owning service's user the way the services do (ensureStream/openBucket,
 // replicas from NATS_REPLICAS=3), come out R3; the system user works; a bad password fails.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
   BUCKETS,
@@ -13,89 +10,33 @@ import {
   createLogger,
   ensureStream,
   type NatsConnection,
+  type NatsRole,
   openBucket,
   STREAMS,
 } from "@streamstack/contracts/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { initSecrets, NATS_AUTH_SECRET, natsPasswordSecret } from "../src/compose/secrets.ts";
-import { freePort } from "../src/procs/ports.ts";
-import { type ServerProcess, startProcess } from "../src/procs/process.ts";
-import { repoRoot } from "../src/procs/s3.ts";
-import { which } from "../src/procs/which.ts";
+import {
+  CLUSTER_NODES,
+  startTestNatsCluster,
+  type TestNatsCluster,
+} from "../src/testing/nats-cluster.ts";
 
-const NODES = ["nats-1", "nats-2", "nats-3"];
-const dir = mkdtempSync(join(tmpdir(), "streamstack-cluster-"));
-const servers: ServerProcess[] = [];
+let cluster: TestNatsCluster;
 const conns: NatsConnection[] = [];
 const logger = createLogger("cluster-test", "silent");
-const sysPassword = "sys-secret";
-const secrets = join(dir, "secrets");
-initSecrets(secrets);
-const passwordOf = (role: string) =>
-  readFileSync(join(secrets, natsPasswordSecret(role as "auth")), "utf8");
-let urls: string[] = [];
-
-/** The committed node config with compose host names and ports replaced for loopback. */
-function loopbackConfig(
-  node: string,
-  ports: Record<string, { client: number; monitor: number; route: number }>,
-): string {
-  let text = readFileSync(join(repoRoot, "infra/nats/cluster.conf"), "utf8");
-  const own = ports[node]!;
-  text = text
-    .replace(/^port: 4222$/m, `port: ${own.client}\nhost: 127.0.0.1`)
-    .replace(/^http_port: 8222$/m, `http_port: ${own.monitor}`)
-    .replace(/store_dir: \/data$/m, `store_dir: ${JSON.stringify(join(dir, node))}`)
-    .replace(/listen: 0\.0\.0\.0:6222/, `listen: 127.0.0.1:${own.route}`);
-  for (const n of NODES)
-    text = text.replace(`nats-route://${n}:6222`, `nats-route://127.0.0.1:${ports[n]!.route}`);
-  expect(text).not.toMatch(/nats-\d:|\/data\b/); // every compose-only detail was replaced
-  return text;
-}
 
 beforeAll(async () => {
-  const ports: Record<string, { client: number; monitor: number; route: number }> = {};
-  for (const n of NODES)
-    ports[n] = { client: await freePort(), monitor: await freePort(), route: await freePort() };
-  // What infra/nats/entrypoint.sh assembles in the container.
-  writeFileSync(
-    join(dir, "accounts.conf"),
-    readFileSync(join(repoRoot, "infra/nats/accounts.conf")),
-  );
-  writeFileSync(join(dir, "auth.conf"), readFileSync(join(secrets, NATS_AUTH_SECRET)));
-  await Promise.all(
-    NODES.map(async (node) => {
-      const conf = join(dir, `${node}.conf`);
-      writeFileSync(conf, loopbackConfig(node, ports));
-      mkdirSync(join(dir, node), { recursive: true });
-      const proc = await startProcess({
-        name: node,
-        command: which("nats-server"),
-        args: ["-c", conf],
-        env: {
-          ...process.env,
-          SERVER_NAME: node,
-          NATS_SYS_PASSWORD: sysPassword,
-        },
-        logFile: join(dir, `${node}.log`),
-        pidFile: join(dir, `${node}.pid`),
-        ready: { logLine: /Server is ready/, timeoutMs: 30_000 },
-      });
-      servers.push(proc);
-    }),
-  );
-  urls = NODES.map((n) => `nats://127.0.0.1:${ports[n]!.client}`);
+  cluster = await startTestNatsCluster();
 });
 
 afterAll(async () => {
   await Promise.all(conns.map((c) => c.close()));
-  await Promise.all(servers.map((s) => s.stop()));
-  rmSync(dir, { recursive: true, force: true });
+  await cluster?.stop();
 });
 
 async function connect(user: string, pass: string): Promise<NatsConnection> {
   const nc = await connectNats(
-    { url: urls.join(","), user, password: pass, name: `test-${user}` },
+    { url: cluster.url, user, password: pass, name: `test-${user}` },
     logger,
   );
   conns.push(nc);
@@ -116,7 +57,7 @@ async function untilClusterAnswers<T>(fn: () => Promise<T>): Promise<T> {
 
 describe("infra/nats cluster configuration", () => {
   it("forms one cluster: each node routes to the other two", async () => {
-    const sys = await connect("sys", sysPassword);
+    const sys = await connect("sys", cluster.sysPassword);
     const routes = await untilClusterAnswers(async () => {
       const res = await sys.request("$SYS.REQ.SERVER.PING.ROUTEZ", undefined, { timeout: 2000 });
       const body = JSON.parse(new TextDecoder().decode(res.data));
@@ -129,7 +70,7 @@ describe("infra/nats cluster configuration", () => {
   it("creates every stream and bucket with 3 replicas when NATS_REPLICAS=3", async () => {
     const users: Record<string, NatsConnection> = {};
     const as = async (role: string) => {
-      users[role] ??= await connect(role, passwordOf(role));
+      users[role] ??= await connect(role, cluster.users[role as NatsRole].password);
       return users[role];
     };
     for (const def of Object.values(STREAMS)) {
@@ -152,12 +93,15 @@ describe("infra/nats cluster configuration", () => {
       return i;
     });
     const members = [info.cluster?.leader, ...(info.cluster?.replicas ?? []).map((r) => r.name)];
-    expect(members.sort()).toEqual(NODES);
+    expect(members.sort()).toEqual([...CLUSTER_NODES]);
   });
 
   it("refuses a wrong password (the rendered users are in force)", async () => {
     await expect(
-      connectNats({ url: urls[0]!, user: "catalogue", password: "wrong", name: "bad" }, logger),
+      connectNats(
+        { url: cluster.nodes[0]!.url, user: "catalogue", password: "wrong", name: "bad" },
+        logger,
+      ),
     ).rejects.toThrow(/Authorization/i);
   });
 });
