@@ -15,6 +15,7 @@ import {
   startTokenVerifier,
 } from "@streamstack/contracts/server";
 import type { StreamingConfig } from "./config.ts";
+import { createBytesServed } from "./http/bytes-served.ts";
 import { STREAM_BASE, streamingOpenApi } from "./http/openapi.ts";
 import { startStreamingServer } from "./http/server.ts";
 import { serveThumbnail } from "./http/thumbnail.ts";
@@ -93,12 +94,20 @@ export async function startStreaming(
       throw new AppError("not_found", "stream token is unknown or expired");
     });
 
-    const videoDeps = { tokens, origin, mediaBucket: config.S3_BUCKET_MEDIA, logger };
+    const served = createBytesServed(metrics);
+    const videoDeps = {
+      tokens,
+      origin,
+      mediaBucket: config.S3_BUCKET_MEDIA,
+      logger,
+      served: served.media,
+    };
     const thumbnailDeps = {
       origin,
       thumbnailBucket: config.S3_BUCKET_THUMBNAILS,
       maxAgeS: config.THUMBNAIL_MAX_AGE_S,
       logger,
+      served: served.thumbnail,
     };
     const server = await startStreamingServer({
       host: config.HOST,

@@ -1,5 +1,6 @@
 import { AppError, type Logger } from "@streamstack/contracts/server";
 import type { OriginResponse, S3Origin } from "../s3/origin.ts";
+import type { ByteTally } from "../s3/response.ts";
 import { type Exchange, sendError } from "./exchange.ts";
 
 /**
@@ -25,18 +26,25 @@ export function refuseUnexpected(
 /**
  * Streams `length` bytes of the S3 body to the client, with backpressure both ways.
  * More than that is never sent: s3rver answers `bytes=0-0` with the whole object (it
- * reads an end of 0 as "none"); the rest is dropped with its connection.
+ * reads an end of 0 as "none"); the rest is dropped with its connection. The bytes the
+ * client's socket takes are added to `tally` (bytes served).
  */
 export function relay(
   upstream: OriginResponse,
   length: number,
   ex: Exchange,
   logger: Logger,
+  tally: ByteTally,
 ): void {
-  upstream.relay(ex.res, length, (err) => {
-    // S3 broke off mid-body: the status is sent, so cut the client's response too.
-    if (!ex.cancelled) sendError(ex, err, logger);
-  });
+  upstream.relay(
+    ex.res,
+    length,
+    (err) => {
+      // S3 broke off mid-body: the status is sent, so cut the client's response too.
+      if (!ex.cancelled) sendError(ex, err, logger);
+    },
+    tally,
+  );
 }
 
 /** Where a ranged S3 answer starts (`Content-Range: bytes a-b/size`), 0 for a 200. */

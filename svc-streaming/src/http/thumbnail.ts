@@ -2,6 +2,7 @@ import { AppError, type Logger } from "@streamstack/contracts/server";
 import { matchesIfNoneMatch } from "../domain/etag.ts";
 import { thumbnailObjectKey } from "../domain/thumbnail.ts";
 import type { S3Origin } from "../s3/origin.ts";
+import type { ByteTally } from "../s3/response.ts";
 import type { Exchange } from "./exchange.ts";
 import { refuseUnexpected, relay } from "./relay.ts";
 
@@ -10,6 +11,8 @@ export interface ThumbnailDeps {
   thumbnailBucket: string;
   maxAgeS: number;
   logger: Logger;
+  /** Thumbnail bytes served. */
+  served: ByteTally;
 }
 
 /**
@@ -74,5 +77,5 @@ export async function serveThumbnail(
     ex.res.end();
     return;
   }
-  relay(upstream, Number(length ?? Number.POSITIVE_INFINITY), ex, deps.logger);
+  relay(upstream, Number(length ?? Number.POSITIVE_INFINITY), ex, deps.logger, deps.served);
 }

@@ -8,6 +8,7 @@ import {
 } from "../domain/range.ts";
 import type { StreamTokenStore } from "../nats/stream-tokens.ts";
 import type { S3Origin } from "../s3/origin.ts";
+import type { ByteTally } from "../s3/response.ts";
 import { type Exchange, sendError } from "./exchange.ts";
 import { refuseUnexpected, relay, upstreamStart } from "./relay.ts";
 
@@ -16,6 +17,8 @@ export interface VideoDeps {
   origin: S3Origin;
   mediaBucket: string;
   logger: Logger;
+  /** Media bytes served. */
+  served: ByteTally;
 }
 
 /**
@@ -83,7 +86,7 @@ export async function serveVideo(deps: VideoDeps, ex: Exchange, token: string): 
     upstream.discard(); // e.g. a content type that is no valid header value
     throw err;
   }
-  relay(upstream, length, ex, deps.logger);
+  relay(upstream, length, ex, deps.logger, deps.served);
 }
 
 const one = (h: string | string[] | undefined) => (Array.isArray(h) ? h[0] : h);

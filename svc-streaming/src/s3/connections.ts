@@ -7,7 +7,7 @@ import {
   parseResponseHead,
   type ResponseHead,
 } from "./http1.ts";
-import type { Cancellable, OriginResponse } from "./response.ts";
+import type { ByteTally, Cancellable, OriginResponse } from "./response.ts";
 
 interface Connection {
   socket: net.Socket;
@@ -47,9 +47,12 @@ export function createOriginConnections(opts: {
   const all = new Set<Connection>();
   // Read buffers come back here once the client's socket has taken their bytes: a
   // fresh 64 KiB buffer per read kept V8's collector busy for a quarter of the CPU.
+  // The same callback counts the bytes as served: only what the socket took counts.
   const spare: Buffer[] = [];
-  const recycle = (chunk: Buffer) => (err?: Error | null) => {
-    if (err || chunk.buffer.byteLength !== READ_SIZE || spare.length >= MAX_SPARE) return;
+  const recycle = (chunk: Buffer, tally: ByteTally) => (err?: Error | null) => {
+    if (err) return;
+    tally.bytes += chunk.length;
+    if (chunk.buffer.byteLength !== READ_SIZE || spare.length >= MAX_SPARE) return;
     spare.push(Buffer.from(chunk.buffer, 0, READ_SIZE));
   };
 
@@ -153,7 +156,12 @@ export function createOriginConnections(opts: {
     return {
       statusCode: head.status,
       headers: head.headers,
-      relay(res: ServerResponse, limit: number, onError: (err: Error) => void) {
+      relay(
+        res: ServerResponse,
+        limit: number,
+        onError: (err: Error) => void,
+        tally: ByteTally = { bytes: 0 },
+      ) {
         let toSend = limit;
         // A small body arrives in two or three reads; corked, it leaves in one write
         // with the response head instead of one write per read.
@@ -166,10 +174,10 @@ export function createOriginConnections(opts: {
           const out = body.length > toSend ? body.subarray(0, toSend) : body;
           toSend -= out.length;
           if (toSend === 0 || bodyLeft === 0) {
-            if (out.length > 0) res.end(out, recycle(out));
+            if (out.length > 0) res.end(out, recycle(out, tally));
             else res.end();
             release(conn, reusable && bodyLeft === 0);
-          } else if (out.length > 0 && !res.write(out, recycle(out)) && !batch) {
+          } else if (out.length > 0 && !res.write(out, recycle(out, tally)) && !batch) {
             conn.socket.pause();
             res.once("drain", () => conn.socket.resume());
           }
