@@ -1,11 +1,11 @@
 import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { startTestStack, type TestStack } from "@streamstack/infra";
 import type { BrowserContext, Page, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openBrowser } from "./support/browser.ts";
 import { buildUi } from "./support/build-ui.ts";
-import { type FullStack, startFullStack } from "./support/full-stack.ts";
 import { makeTestVideo } from "./support/test-video.ts";
 
 // The issue's scenario in a real browser against the whole platform behind nginx:
@@ -15,7 +15,7 @@ const artifacts = resolve(import.meta.dirname, "../../.test-artifacts/e2e");
 const word = `zephyr${Math.random().toString(36).slice(2, 8)}`;
 const title = `Orbit ${word} test pattern`;
 
-let stack: FullStack;
+let stack: TestStack & { url: string };
 let admin: { context: BrowserContext; close(): Promise<void> };
 let viewer: { context: BrowserContext; close(): Promise<void> };
 let workDir: string;
@@ -33,7 +33,8 @@ beforeAll(async () => {
   const [built, video] = await Promise.all([buildUi(), makeTestVideo(workDir)]);
   ui = built;
   videoFile = video;
-  stack = await startFullStack({ uiDir: built.outDir });
+  const started = await startTestStack({ gateway: { uiDir: built.outDir } });
+  stack = { ...started, url: started.url ?? "" };
   [admin, viewer] = await Promise.all([openBrowser(), openBrowser()]);
 }, 300_000);
 
