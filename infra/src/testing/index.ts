@@ -106,26 +106,6 @@ export {
   sqlMeta,
   traversal,
 } from "./hostile.ts";
-export {
-  absurdRange,
-  almost,
-  badPercentEncoding,
-  expectDocumented,
-  forgedAccessTokens,
-  garbagePayload,
-  hostileQueryValue,
-  hostileText,
-  hugeText,
-  INVALID_UTF8,
-  invalidUtf8Bytes,
-  percentEncode,
-  type RawAnswer,
-  type RawReply,
-  requestRaw,
-  sendRaw,
-  sqlMeta,
-  traversal,
-} from "./hostile.ts";
 export { createTestIssuer, type TestIssuer } from "./issuer.ts";
 export {
   type Restartable,
