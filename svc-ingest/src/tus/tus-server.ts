@@ -3,6 +3,7 @@ import { AppError, isAppError, type UploadAccepted } from "@streamstack/contract
 import { Server } from "@tus/server";
 import type { Locker, Upload } from "@tus/utils";
 import { mediaKey, parseMediaKey } from "../domain/media-key.ts";
+import { isStorageOutage } from "../domain/storage-outage.ts";
 import { readTusMetadata } from "../domain/tus-metadata.ts";
 import { assertContainerMatches, SNIFF_BYTES } from "../domain/video-format.ts";
 import { type HandoffDeps, handOff } from "../handoff/handoff.ts";
@@ -49,8 +50,15 @@ export function createTusServer(
       return { headers: { [MEDIA_ID_HEADER]: accepted.media_id } };
     },
     onResponseError(_req, err) {
-      if (!isAppError(err)) return undefined;
-      return { status_code: err.status, body: JSON.stringify(err.toBody()) };
+      // tus answers any other failure with a plain 500; S3 being down is a 503 to retry.
+      const known = isAppError(err)
+        ? err
+        : isStorageOutage(err)
+          ? new AppError("unavailable", "storage is unavailable; resume the upload shortly")
+          : undefined;
+      if (!known) return undefined;
+      if (!isAppError(err)) deps.logger.warn({ err }, "tus: storage unavailable");
+      return { status_code: known.status, body: JSON.stringify(known.toBody()) };
     },
   });
 }
