@@ -48,9 +48,9 @@ export async function startCatalogue(
     const database = await openCatalogueDatabase(config.DATABASE_URL);
     teardown.defer(() => database.close());
     const replicas = { replicas: config.NATS_REPLICAS };
-    await ensureStream(kit.jsm, STREAMS.catalogueEvents, replicas);
+    await ensureStream(kit.jsm, STREAMS.catalogueEvents, { ...replicas, service: "catalogue" });
     // Owned by the thumbnailer; ensured here too so the start order does not matter.
-    await ensureStream(kit.jsm, STREAMS.processingResults, replicas);
+    await ensureStream(kit.jsm, STREAMS.processingResults, { ...replicas, service: "catalogue" });
     await ensureConsumer(kit.jsm, CONSUMERS.processingResults);
     const verifier = await startTokenVerifier({
       nc: kit.nc,

@@ -77,9 +77,9 @@ export async function startIngest(
     });
 
     const replicas = { replicas: config.NATS_REPLICAS };
-    await ensureStream(kit.jsm, STREAMS.processingJobs, replicas);
+    await ensureStream(kit.jsm, STREAMS.processingJobs, { ...replicas, service: "ingest" });
     // Owned by catalogue; ensured here too so the start order does not matter.
-    await ensureStream(kit.jsm, STREAMS.catalogueEvents, replicas);
+    await ensureStream(kit.jsm, STREAMS.catalogueEvents, { ...replicas, service: "ingest" });
     await ensureConsumer(kit.jsm, CONSUMERS.mediaCleanup);
     const verifier = await startTokenVerifier({
       nc: kit.nc,

@@ -9,15 +9,24 @@ import {
   RetentionPolicy,
   StorageType,
 } from "nats";
-import type { BucketDef, ConsumerDef, StreamDef } from "./topology.ts";
+import type { BucketDef, ConsumerDef, ServiceName, StreamDef } from "./topology.ts";
 
 export interface TopologyOptions {
   /** Replicas for streams and buckets: 1 locally, 3 on a cluster. */
   replicas: number;
 }
 
-/** Creates the stream if missing, or updates it to the definition (idempotent). */
-export async function ensureStream(jsm: JetStreamManager, def: StreamDef, opts: TopologyOptions) {
+/**
+ * Creates the stream if missing (idempotent), so services may start in any order. Only its
+ * owner updates an existing stream to the definition: a service that merely reads it is
+ * not allowed to (see permissions.ts), and the owner's next start applies a new definition.
+ * `service` absent: acting as the owner (tests and tools that lay out the topology).
+ */
+export async function ensureStream(
+  jsm: JetStreamManager,
+  def: StreamDef,
+  opts: TopologyOptions & { service?: ServiceName },
+) {
   const config = {
     name: def.name,
     subjects: def.subjects,
@@ -30,8 +39,10 @@ export async function ensureStream(jsm: JetStreamManager, def: StreamDef, opts: 
     duplicate_window: nanos(2 * 60 * 1000),
   };
   try {
-    await jsm.streams.info(def.name);
-    return await jsm.streams.update(def.name, config);
+    const existing = await jsm.streams.info(def.name);
+    return (opts.service ?? def.owner) === def.owner
+      ? await jsm.streams.update(def.name, config)
+      : existing;
   } catch (err) {
     if (!isNotFound(err)) throw err;
     return await jsm.streams.add(config);

@@ -39,10 +39,13 @@ describe("service permissions cover what the topology says each service uses", (
         const subject = s.subjects[0]!.replace(">", "any");
         expect(pub(p, subject), `publishes into ${s.name}`).toBe(s.owner === service);
         const ensures = ensuredStreams(service).includes(s.name);
-        for (const op of ["INFO", "CREATE", "UPDATE"]) {
+        for (const op of ["INFO", "CREATE"]) {
           const api = `$JS.API.STREAM.${op}.${s.name}`;
           if (ensures || op !== "INFO") expect(pub(p, api), api).toBe(ensures);
         }
+        // Only the owner changes a stream's definition; readers merely create it if missing.
+        const update = `$JS.API.STREAM.UPDATE.${s.name}`;
+        expect(pub(p, update), update).toBe(s.owner === service);
         expect(pub(p, `$JS.API.STREAM.DELETE.${s.name}`)).toBe(false);
         expect(pub(p, `$JS.API.STREAM.PURGE.${s.name}`)).toBe(false);
       }

@@ -64,9 +64,9 @@ const API = "$JS.API";
 const kvStream = (b: BucketDef) => `KV_${b.name}`;
 const SRV_VERBS = ["PING", "INFO", "STATS"] as const;
 
-/** Stream create-or-update as `ensureStream` and KV bucket opening do it. */
-const ensureStreamApi = (stream: string) =>
-  ["INFO", "CREATE", "UPDATE"].map((op) => `${API}.STREAM.${op}.${stream}`);
+/** `ensureStream`: look, create if missing, and update only what the service owns. */
+const ensureStreamApi = (stream: string, owned: boolean) =>
+  ["INFO", "CREATE", ...(owned ? ["UPDATE"] : [])].map((op) => `${API}.STREAM.${op}.${stream}`);
 
 /** A durable pull consumer: ensure it, pull from it, ack. */
 function durableConsumerApi(c: ConsumerDef) {
@@ -204,7 +204,12 @@ export function servicePermissions(service: ServiceName, user: string = service)
     `${API}.INFO`,
     ...u.calls.map((r) => r.subject),
     ...owned.flatMap((s) => s.subjects),
-    ...ensuredStreams(service).flatMap(ensureStreamApi),
+    ...ensuredStreams(service).flatMap((s) =>
+      ensureStreamApi(
+        s,
+        owned.some((o) => o.name === s),
+      ),
+    ),
     ...consumers.flatMap(durableConsumerApi),
     ...u.follows.flatMap((s) => ephemeralConsumerApi(s.name)),
     ...reads.flatMap(bucketReadApi),

@@ -9,8 +9,9 @@ import {
 
 /**
  * Everything the thumbnailer reads from or writes to, created or updated to its
- * definition (idempotent). Ingest also ensures the job stream and catalogue its event
- * stream; whoever starts first creates them, so start order does not matter.
+ * definition (idempotent; streams it does not own are only created if missing). Ingest
+ * also ensures the job stream and catalogue its event stream; whoever starts first creates
+ * them, so start order does not matter.
  * Returns the job consumer as configured (ack wait and max deliver may be overridden).
  */
 export async function ensureThumbnailerTopology(
@@ -19,7 +20,9 @@ export async function ensureThumbnailerTopology(
 ): Promise<ConsumerDef> {
   const streams = [STREAMS.processingJobs, STREAMS.processingResults, STREAMS.catalogueEvents];
   for (const stream of streams) {
-    await retried(() => ensureStream(jsm, stream, { replicas: opts.replicas }));
+    await retried(() =>
+      ensureStream(jsm, stream, { replicas: opts.replicas, service: "thumbnailer" }),
+    );
   }
   const jobs: ConsumerDef = {
     ...CONSUMERS.processingJobs,
