@@ -64,10 +64,12 @@ export {
 export { RPC, type RpcDef, type RpcHandler, request, serveRpc } from "./nats/rpc.ts";
 export { collectServiceStats } from "./nats/services.ts";
 export { BaseEnv, DatabaseEnv, parseEnv, S3Env } from "./runtime/config.ts";
+export { CONSUMER_LAG_TIMEOUT_MS, watchConsumerLag } from "./runtime/consumer-lag.ts";
 export { type Database, openDatabase } from "./runtime/database.ts";
 export { type ServiceKit, startKit } from "./runtime/kit.ts";
 export { type Running, runService } from "./runtime/lifecycle.ts";
 export { createLogger, type Logger } from "./runtime/logger.ts";
 export { createMetrics, type Metrics } from "./runtime/metrics.ts";
+export { isDependencyOutage, toAppError } from "./runtime/outage.ts";
 export { createS3Client, ensureBuckets, type S3Options, s3ClientConfig } from "./runtime/s3.ts";
 export { Teardown } from "./runtime/teardown.ts";
