@@ -23,3 +23,18 @@ export const SingleLineText = z.string().regex(NO_CONTROL, "must not contain con
 export const MultiLineText = z
   .string()
   .regex(NO_CONTROL_BUT_LINES, "must not contain control characters");
+
+/**
+ * An object key inside one of the platform's buckets. No `.`/`..` segment, no leading
+ * `/`, no control characters: with path-style URLs such a key climbs out of its bucket
+ * (`../thumbnails-x/secret` was served from the thumbnails bucket by the streaming edge).
+ */
+export const S3Key = z
+  .string()
+  .min(1)
+  .max(1024)
+  .regex(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
+    /^(?!\/)(?!(?:.*\/)?\.\.?(?:\/|$))[^\u0000-\u001f\u007f]+$/,
+    "must be a key inside the bucket (no leading /, no . or .. segment, no control characters)",
+  );

@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { IsoDateTime, Uuid } from "./common.ts";
+import { IsoDateTime, S3Key, Uuid } from "./common.ts";
 
 /** A processing job on the work queue: probe the upload and make its thumbnail. */
 export const ProcessingJob = z.object({
   media_id: Uuid,
-  s3_key: z.string().min(1),
+  s3_key: S3Key,
   content_type: z.string(),
   size_bytes: z.number().int().nonnegative(),
   enqueued_at: IsoDateTime,
@@ -28,7 +28,7 @@ export const ProcessingResult = z.discriminatedUnion("outcome", [
     outcome: z.literal("succeeded"),
     media_id: Uuid,
     probe: ProbeResult,
-    thumbnail_key: z.string().min(1),
+    thumbnail_key: S3Key,
     finished_at: IsoDateTime,
   }),
   z.object({

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { IsoDateTime, Uuid } from "./common.ts";
+import { IsoDateTime, S3Key, Uuid } from "./common.ts";
 import { MediaDescription, MediaItem, MediaTitle } from "./media.ts";
 
 /** catalogue.rpc.media.create — ingest asks catalogue to record an uploaded video. */
@@ -7,7 +7,7 @@ export const MediaCreateRequest = z.object({
   media_id: Uuid,
   title: MediaTitle,
   description: MediaDescription.default(""),
-  s3_key: z.string().min(1),
+  s3_key: S3Key,
   size_bytes: z.number().int().nonnegative(),
   content_type: z.string().min(1),
 });
@@ -21,7 +21,7 @@ export const MediaGetResponse = z.object({ item: MediaItem });
 /** streaming.rpc.token.issue — catalogue asks streaming for a stream token. */
 export const StreamTokenIssueRequest = z.object({
   media_id: Uuid,
-  s3_key: z.string().min(1),
+  s3_key: S3Key,
   size_bytes: z.number().int().nonnegative(),
   content_type: z.string().min(1),
 });
