@@ -107,6 +107,7 @@ export {
   traversal,
 } from "./hostile.ts";
 export { createTestIssuer, type TestIssuer } from "./issuer.ts";
+export { makeMp4, makePaddedMp4 } from "./media.ts";
 export {
   type Restartable,
   startTestStack,

@@ -51,6 +51,8 @@ export interface TestService extends Restartable {
   /** http://127.0.0.1:<port> */
   url: string;
   logFile: string;
+  /** The running process's pid (e.g. to sample /proc/<pid>/status); undefined while stopped. */
+  readonly pid: number | undefined;
 }
 
 export interface TestStack {
@@ -72,6 +74,7 @@ export interface TestStack {
 
 /** Keeps one server's start function so it can be started again on the same port. */
 function restartable(start: () => Promise<Stoppable & { pid?: number }>): Restartable & {
+  readonly pid: number | undefined;
   first(): Promise<void>;
   stopNow(): Promise<void>;
 } {
@@ -79,6 +82,9 @@ function restartable(start: () => Promise<Stoppable & { pid?: number }>): Restar
   const handle = {
     get running() {
       return current !== undefined;
+    },
+    get pid() {
+      return current?.pid;
     },
     async start() {
       if (!current) current = await start();
