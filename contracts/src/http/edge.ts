@@ -4,6 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import type { Logger } from "pino";
 import { AppError, isAppError } from "../errors.ts";
 import type { Metrics } from "../runtime/metrics.ts";
+import { isDependencyOutage, toAppError } from "../runtime/outage.ts";
 import type { AccessClaims } from "../schemas/auth.ts";
 
 export interface EdgeVariables {
@@ -17,7 +18,8 @@ export type EdgeEnv = { Variables: EdgeVariables };
 /**
  * A Hono app with what every edge needs: a request id (from `X-Request-Id` or new),
  * one JSON log line per request, request metrics, and the one error mapping —
- * AppError → its status and the JSON error body; anything else → 500 (a bug).
+ * AppError → its status and the JSON error body; a dependency outage (database
+ * unreachable, see isDependencyOutage) → 503 unavailable; anything else → 500 (a bug).
  */
 export function createEdge(opts: { logger: Logger; metrics: Metrics }): Hono<EdgeEnv> {
   const app = new Hono<EdgeEnv>();
@@ -65,6 +67,12 @@ export function createEdge(opts: { logger: Logger; metrics: Metrics }): Hono<Edg
             ? "internal"
             : "invalid_request";
       return c.json(new AppError(code, err.message || "request rejected").toBody(), err.status);
+    }
+    if (isDependencyOutage(err)) {
+      // The database (or another backing service) is down or restarting: the client may
+      // retry, /readyz names the failing check. Not a bug, so no stack trace either.
+      c.var.log.warn({ err: (err as Error).message }, "dependency unavailable");
+      return c.json(toAppError(err).toBody(), 503);
     }
     c.var.log.error({ err }, "unhandled error");
     return c.json(new AppError("internal", "internal error").toBody(), 500);

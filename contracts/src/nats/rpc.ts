@@ -6,8 +6,9 @@ import {
 } from "nats";
 import type { Logger } from "pino";
 import type { z } from "zod";
-import { AppError, codeForStatus, isAppError } from "../errors.ts";
+import { AppError, codeForStatus } from "../errors.ts";
 import type { Metrics } from "../runtime/metrics.ts";
+import { toAppError } from "../runtime/outage.ts";
 import {
   MediaCreateRequest,
   MediaCreateResponse,
@@ -186,9 +187,8 @@ async function answer<D extends RpcDef>(
     log.info({ ms: Math.round(performance.now() - started) }, "rpc ok");
     return { seconds: (performance.now() - started) / 1000 };
   } catch (err) {
-    const appErr = isAppError(err)
-      ? err
-      : new AppError("internal", "internal error", undefined, { cause: err });
+    // A database outage answers `unavailable` (the caller may retry), not `internal`.
+    const appErr = toAppError(err);
     if (appErr.code === "internal") log.error({ err }, "rpc failed");
     else
       log.info({ code: appErr.code, ms: Math.round(performance.now() - started) }, "rpc refused");
