@@ -57,6 +57,11 @@ export function readUploadForm<T>(
       fields[name] = value;
     });
     form.on("file", (name, stream, info) => {
+      // Destroying the form on a refusal errors the file stream it is in; without a listener
+      // that 'error' was uncaught and took the process down (a second file part, a file part
+      // under another name, or a refused filename). The accepted stream's own consumer
+      // (pipeline) still sees its errors.
+      stream.on("error", () => undefined);
       if (name !== "file" || stored) {
         stream.resume();
         return refuse('send exactly one file, in a part named "file"');
