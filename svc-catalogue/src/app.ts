@@ -12,6 +12,7 @@ import {
   startKit,
   startTokenVerifier,
   Teardown,
+  watchConsumerLag,
 } from "@streamstack/contracts/server";
 import { createCatalogue } from "./catalogue.ts";
 import type { CatalogueConfig } from "./config.ts";
@@ -71,6 +72,7 @@ export async function startCatalogue(
     serveMediaRpc(kit.service, catalogue, kit.logger, kit.metrics);
     teardown.defer(() => kit.service.stop().catch(() => undefined));
     const results = await consumeProcessingResults(kit, catalogue, config.RESULTS_CONCURRENCY);
+    watchConsumerLag(kit.metrics, kit.jsm, [CONSUMERS.processingResults]);
     teardown.defer(() => results.stop());
 
     const liveStreams = new Set<() => Promise<void>>();

@@ -20,6 +20,15 @@ describe("ops and API documents", () => {
     expect(metrics).toMatch(
       /http_request_duration_seconds_count\{[^}]*route="\/api\/v1\/catalogue\/?"/,
     );
+    // The lag of its results consumer, read from JetStream at scrape time.
+    for (const gauge of ["num_pending", "num_ack_pending", "num_redelivered"]) {
+      expect(metrics).toMatch(
+        new RegExp(
+          `^jetstream_consumer_${gauge}\\{stream="THUMBNAILER_EVENTS",consumer="catalogue-results"[^}]*\\} \\d+$`,
+          "m",
+        ),
+      );
+    }
   });
 
   it("serves its OpenAPI document and an interactive reference without auth", async () => {

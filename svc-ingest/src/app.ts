@@ -17,6 +17,7 @@ import {
   startKit,
   startTokenVerifier,
   Teardown,
+  watchConsumerLag,
 } from "@streamstack/contracts/server";
 import type { IngestConfig } from "./config.ts";
 import type { HandoffDeps } from "./handoff/handoff.ts";
@@ -81,6 +82,7 @@ export async function startIngest(
     // Owned by catalogue; ensured here too so the start order does not matter.
     await ensureStream(kit.jsm, STREAMS.catalogueEvents, { ...replicas, service: "ingest" });
     await ensureConsumer(kit.jsm, CONSUMERS.mediaCleanup);
+    watchConsumerLag(metrics, kit.jsm, [CONSUMERS.mediaCleanup]);
     const verifier = await startTokenVerifier({
       nc: kit.nc,
       issuer: config.JWT_ISSUER,

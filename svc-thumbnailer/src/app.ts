@@ -11,6 +11,7 @@ import {
   mountOps,
   ProcessingJob,
   startKit,
+  watchConsumerLag,
 } from "@streamstack/contracts/server";
 import type { ThumbnailerConfig } from "./config.ts";
 import { checkBinaries, resolveBinaries } from "./media/binaries.ts";
@@ -67,6 +68,7 @@ export async function startThumbnailer(
     });
 
     const metrics = createThumbnailerMetrics(kit.metrics, { jsm, consumer: jobsConsumer });
+    watchConsumerLag(kit.metrics, jsm, [jobsConsumer, CONSUMERS.thumbnailCleanup]);
     const lastErrors = new LastErrors();
     // Subscribed before pulling: our own pulls may raise the advisory.
     const giveUp = watchExhaustedJobs({ ...kit, consumer: jobsConsumer, metrics, lastErrors });

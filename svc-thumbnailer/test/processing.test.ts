@@ -203,6 +203,17 @@ describe("ops port", () => {
       metricValue(metrics, "thumbnailer_jobs_total", { outcome: "failed" }),
     ).toBeGreaterThanOrEqual(2);
     expect(metrics).toMatch(/thumbnailer_queue_jobs\{state="waiting"/);
+    // Both its consumers' lag, from the shared helper (read at scrape time).
+    for (const consumer of ["thumbnailer", "thumbnailer-thumbnail-cleanup"]) {
+      for (const gauge of ["num_pending", "num_ack_pending", "num_redelivered"]) {
+        expect(metrics, `${gauge} ${consumer}`).toMatch(
+          new RegExp(
+            `^jetstream_consumer_${gauge}\\{[^}]*consumer="${consumer}"[^}]*\\} \\d+$`,
+            "m",
+          ),
+        );
+      }
+    }
   });
 });
 
