@@ -25,6 +25,7 @@ import { followCatalogueEvents } from "./nats/live-events.ts";
 import { serveMediaRpc } from "./nats/media-rpc.ts";
 import { startOutboxRelay } from "./nats/outbox-relay.ts";
 import { consumeProcessingResults } from "./nats/processing-results.ts";
+import { startStaleSweep } from "./stale-sweep.ts";
 
 export interface RunningCatalogue {
   port: number;
@@ -72,6 +73,13 @@ export async function startCatalogue(
     serveMediaRpc(kit.service, catalogue, kit.logger, kit.metrics);
     teardown.defer(() => kit.service.stop().catch(() => undefined));
     const results = await consumeProcessingResults(kit, catalogue, config.RESULTS_CONCURRENCY);
+    const sweep = startStaleSweep({
+      catalogue,
+      timeoutS: config.PROCESSING_TIMEOUT_S,
+      everyMs: config.PROCESSING_SWEEP_MS,
+      logger: kit.logger,
+    });
+    teardown.defer(() => sweep.stop());
     watchConsumerLag(kit.metrics, kit.jsm, [CONSUMERS.processingResults]);
     teardown.defer(() => results.stop());
 

@@ -15,6 +15,7 @@ import {
   createMedia,
   deleteMedia,
   type ResultApplication,
+  staleProcessing,
   updateMedia,
 } from "./db/media-commands.ts";
 import { type StoredMedia, toMediaItem } from "./db/media-item.ts";
@@ -35,6 +36,8 @@ export interface Catalogue {
   update(id: string, patch: MediaUpdate): Promise<MediaItem>;
   remove(id: string): Promise<void>;
   applyResult(result: ProcessingResult): Promise<ResultApplication>;
+  /** Fails items `processing` for longer than `timeoutS` (see stale-sweep.ts); their ids. */
+  failStale(timeoutS: number): Promise<string[]>;
   /** What streaming needs to issue a token; only for a published item the caller sees. */
   streamSource(role: Role, id: string): Promise<StreamTokenIssueRequest>;
 }
@@ -88,6 +91,21 @@ export function createCatalogue(db: CatalogueDb, eventsCommitted: () => void): C
       if (!(await announcing(deleteMedia(db, id)))) throw notFound();
     },
     applyResult: (result) => announcing(applyProcessingResult(db, result)),
+    async failStale(timeoutS) {
+      const failed: string[] = [];
+      for (const id of await staleProcessing(db, timeoutS, 100)) {
+        const reason = `processing did not finish within ${timeoutS} s (the job was lost); upload it again`;
+        const result = {
+          outcome: "failed",
+          media_id: id,
+          reason,
+          finished_at: new Date().toISOString(),
+        } as const;
+        if ((await applyProcessingResult(db, result)) === "applied") failed.push(id);
+      }
+      if (failed.length > 0) eventsCommitted();
+      return failed;
+    },
     async streamSource(role, id) {
       const row = await visible(role, id);
       if (row.status !== "published") {

@@ -11,5 +11,17 @@ export const CatalogueEnv = BaseEnv.extend(DatabaseEnv.shape).extend({
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(200),
   /** Processing results applied in parallel. */
   RESULTS_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  /**
+   * An item still `processing` this long after its upload is failed with a reason: its job
+   * was lost (see stale-sweep.ts). Far above any real job (probe + one frame: seconds).
+   */
+  PROCESSING_TIMEOUT_S: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 86_400)
+    .default(1800),
+  /** How often the catalogue looks for such items. */
+  PROCESSING_SWEEP_MS: z.coerce.number().int().min(50).max(3_600_000).default(60_000),
 });
 export type CatalogueConfig = z.output<typeof CatalogueEnv>;

@@ -26,6 +26,7 @@ import { INGEST_BASE, ingestOpenApi } from "./http/openapi.ts";
 import { pipelineRoutes } from "./http/pipeline.ts";
 import { tusRoutes } from "./http/tus.ts";
 import { uploadRoutes } from "./http/upload.ts";
+import { createIngestMetrics } from "./metrics.ts";
 import { startMediaCleanup } from "./nats/media-cleanup.ts";
 import { mediaBucket } from "./s3/media-bucket.ts";
 import { signWithoutPayloadHash } from "./s3/unsigned-payload.ts";
@@ -120,7 +121,14 @@ export async function startIngest(
       leaseMs: BUCKETS.tusLocks.ttlMs,
       acquireTimeoutMs: 30_000,
     });
-    const tus = createTusServer({ ...deps, store, locker, maxBytes: config.MAX_UPLOAD_BYTES });
+    const ingestMetrics = createIngestMetrics(metrics);
+    const tus = createTusServer({
+      ...deps,
+      store,
+      locker,
+      maxBytes: config.MAX_UPLOAD_BYTES,
+      metrics: ingestMetrics,
+    });
     const expiry = setInterval(() => {
       tus
         .cleanUpExpiredUploads()
@@ -142,7 +150,11 @@ export async function startIngest(
     const routeDeps = { ...deps, verifier, maxBytes: config.MAX_UPLOAD_BYTES };
     edge.route(
       "/api/v1/ingest",
-      uploadRoutes({ ...routeDeps, readAheadBytes: config.UPLOAD_PART_BYTES }),
+      uploadRoutes({
+        ...routeDeps,
+        readAheadBytes: config.UPLOAD_PART_BYTES,
+        metrics: ingestMetrics,
+      }),
     );
     edge.route("/api/v1/ingest", tusRoutes({ ...routeDeps, tus, store }));
     edge.route("/api/v1/ingest", pipelineRoutes({ nc: kit.nc, jsm: kit.jsm, verifier }));

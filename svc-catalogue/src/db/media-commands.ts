@@ -127,3 +127,26 @@ export async function applyProcessingResult(
     return "applied";
   });
 }
+
+/**
+ * Items still `processing` although they were created more than `olderThanS` ago: their
+ * job was lost somewhere (see stale-sweep.ts). Oldest first, at most `limit`.
+ */
+export async function staleProcessing(
+  db: CatalogueDb,
+  olderThanS: number,
+  limit: number,
+): Promise<string[]> {
+  const rows = await db
+    .select({ id: mediaItems.id })
+    .from(mediaItems)
+    .where(
+      and(
+        eq(mediaItems.status, "processing"),
+        sql`${mediaItems.createdAt} < now() - make_interval(secs => ${olderThanS})`,
+      ),
+    )
+    .orderBy(mediaItems.createdAt)
+    .limit(limit);
+  return rows.map((r) => r.id);
+}

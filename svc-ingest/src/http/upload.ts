@@ -7,12 +7,13 @@ import {
   requireAuth,
   type TokenVerifier,
 } from "@streamstack/contracts/server";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { mediaKey } from "../domain/media-key.ts";
 import { checkDeclaredLength, readMediaText } from "../domain/upload-form.ts";
 import { resolveVideoFormat } from "../domain/video-format.ts";
 import { type HandoffDeps, handOff } from "../handoff/handoff.ts";
 import { removeMedia } from "../handoff/marker.ts";
+import type { IngestMetrics } from "../metrics.ts";
 import { readUploadForm } from "./multipart.ts";
 import { nodeExchange } from "./node-request.ts";
 import { UploadGuard } from "./upload-guard.ts";
@@ -25,10 +26,26 @@ import { UploadGuard } from "./upload-guard.ts";
  * none) deletes the stored object and answers 400.
  */
 export function uploadRoutes(
-  deps: HandoffDeps & { verifier: TokenVerifier; maxBytes: number; readAheadBytes: number },
+  deps: HandoffDeps & {
+    verifier: TokenVerifier;
+    maxBytes: number;
+    readAheadBytes: number;
+    metrics: IngestMetrics;
+  },
 ) {
   const app = new Hono<EdgeEnv>();
   app.post("/upload", requireAuth(deps.verifier, "admin"), async (c) => {
+    try {
+      const accepted = await upload(c);
+      deps.metrics.accepted("multipart");
+      return c.json(accepted, 202);
+    } catch (err) {
+      deps.metrics.refused("multipart", err);
+      throw err;
+    }
+  });
+
+  async function upload(c: Context<EdgeEnv>) {
     const { req } = nodeExchange(c);
     checkDeclaredLength(req.headers["content-length"], deps.maxBytes);
     const form = await readUploadForm(req, async (part, fieldsSoFar) => {
@@ -43,6 +60,8 @@ export function uploadRoutes(
       } catch (err) {
         // The guard's refusal (413/415) is the cause; S3's abort error only follows it.
         throw guard.failure ?? storageError(err);
+      } finally {
+        deps.metrics.received("multipart", guard.bytes); // also what a refused upload sent
       }
       return { mediaId, key, format };
     });
@@ -54,13 +73,12 @@ export function uploadRoutes(
       await removeMedia(deps.bucket, mediaId);
       throw err;
     }
-    const accepted = await handOff(
+    return handOff(
       deps,
       { mediaId, key, contentType: format.contentType, ...text },
       { accessToken: c.var.auth.token, requestId: c.var.requestId },
     );
-    return c.json(accepted, 202);
-  });
+  }
   return app;
 }
 

@@ -30,6 +30,8 @@ const IGNORABLE_ABORT = new Set(["MethodNotAllowed", "NotImplemented", "NoSuchUp
 export class JournaledS3Store extends S3Store {
   private readonly journals = new Map<string, JournalPart[]>();
   private readonly saving = new Map<string, Promise<unknown>>();
+  /** Hears how many bytes each PATCH brought (also one the client broke off). */
+  onReceived: ((bytes: number) => void) | undefined;
 
   journalKey(id: string) {
     return `${TUS_JOURNAL_PREFIX}${id}.json`;
@@ -45,7 +47,9 @@ export class JournaledS3Store extends S3Store {
     // Drop parts past a gap and mark the upload as active (expiry counts from here).
     const journal = await this.loadJournal(id);
     if (journal) await this.saveJournal(id, unbrokenRun(journal));
-    return super.write(src, id, offset);
+    const end = await super.write(src, id, offset);
+    this.onReceived?.(end - offset);
+    return end;
   }
 
   protected override async uploadPart(

@@ -8,6 +8,7 @@ import { readTusMetadata } from "../domain/tus-metadata.ts";
 import { assertContainerMatches, SNIFF_BYTES } from "../domain/video-format.ts";
 import { type HandoffDeps, handOff } from "../handoff/handoff.ts";
 import { removeMedia } from "../handoff/marker.ts";
+import type { IngestMetrics } from "../metrics.ts";
 import type { JournaledS3Store } from "./journaled-store.ts";
 
 export const TUS_PATH = "/api/v1/ingest/tus";
@@ -23,8 +24,14 @@ export const MEDIA_ID_HEADER = "Upload-Media-Id";
  * edge's job (requireAuth before this server sees a request).
  */
 export function createTusServer(
-  deps: HandoffDeps & { store: JournaledS3Store; locker: Locker; maxBytes: number },
+  deps: HandoffDeps & {
+    store: JournaledS3Store;
+    locker: Locker;
+    maxBytes: number;
+    metrics: IngestMetrics;
+  },
 ): Server {
+  deps.store.onReceived = (bytes) => deps.metrics.received("tus", bytes);
   return new Server({
     path: TUS_PATH,
     datastore: deps.store,
@@ -38,18 +45,35 @@ export function createTusServer(
     namingFunction: (_req, metadata) =>
       mediaKey(randomUUID(), readTusMetadata(metadata ?? undefined).format.ext),
     async onUploadCreate(_req, upload) {
-      const { format } = readTusMetadata(upload.metadata);
+      let format: ReturnType<typeof readTusMetadata>["format"];
+      try {
+        format = readTusMetadata(upload.metadata).format;
+      } catch (err) {
+        deps.metrics.refused("tus", err);
+        throw err;
+      }
       // @tus/s3-store sets the object's Content-Type from `contentType`.
       return { metadata: { ...upload.metadata, contentType: format.contentType } };
     },
     async onUploadFinish(req, upload) {
-      const accepted = await finishUpload(deps, upload, {
-        accessToken: /^Bearer (.+)$/i.exec(req.headers.get("authorization") ?? "")?.[1],
-        requestId: req.headers.get("x-request-id") ?? undefined,
-      });
+      let accepted: UploadAccepted;
+      try {
+        accepted = await finishUpload(deps, upload, {
+          accessToken: /^Bearer (.+)$/i.exec(req.headers.get("authorization") ?? "")?.[1],
+          requestId: req.headers.get("x-request-id") ?? undefined,
+        });
+      } catch (err) {
+        deps.metrics.refused("tus", err);
+        throw err;
+      }
+      deps.metrics.accepted("tus");
       return { headers: { [MEDIA_ID_HEADER]: accepted.media_id } };
     },
     onResponseError(_req, err) {
+      // tus's own size refusal (over MAX_UPLOAD_BYTES); ours were counted where thrown.
+      if (!isAppError(err) && (err as { status_code?: number }).status_code === 413) {
+        deps.metrics.refused("tus", new AppError("payload_too_large", "over the size limit"));
+      }
       // tus answers any other failure with a plain 500; S3 being down is a 503 to retry.
       const known = isAppError(err)
         ? err
