@@ -181,6 +181,34 @@ describe("raw S3 connections", () => {
     expect((await fetch(base)).status).toBe(599);
   });
 
+  it("a viewer who leaves after its body was handed over cannot cut the connection's next request", async () => {
+    // Request 1's bytes are all written to its response (the connection goes back to the
+    // pool) while its viewer is still there: the socket has not flushed them yet. Request 2
+    // takes the same connection; its body comes in two parts. Viewer 1 leaves in between.
+    const s3 = await scriptedServer((_c, n, socket) => {
+      if (n === 1) return ok(socket, "first");
+      socket.write("HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\nsecond");
+      setTimeout(() => socket.write(" whole"), 100);
+    });
+    const pool = createOriginConnections({ host: "127.0.0.1", port: s3.port, maxIdle: 4 });
+    closers.push(() => pool.close());
+    const viewer1 = { cancelled: false, onCancel: undefined as (() => void) | undefined };
+    const first = sink();
+    (await pool.get("/o", [], viewer1)).relay(first.res, 5, first.onError);
+    expect(await first.done).toBe("first");
+
+    const second = sink();
+    (await pool.get("/o", [], { cancelled: false, onCancel: undefined })).relay(
+      second.res,
+      12,
+      second.onError,
+    );
+    viewer1.cancelled = true; // its socket closed before the last bytes left
+    viewer1.onCancel?.();
+    expect(await second.done).toBe("second whole");
+    expect(s3.connections()).toBe(1);
+  });
+
   it("reports a body that broke off mid-way, and keeps serving", async () => {
     const s3 = await scriptedServer((conn, _n, socket) => {
       if (conn === 1) socket.end("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly this");
@@ -193,3 +221,28 @@ describe("raw S3 connections", () => {
     expect(await (await fetch(base)).text()).toBe("whole");
   });
 });
+
+/** A stand-in ServerResponse that takes every write at once; `done` is the body or the error. */
+function sink() {
+  let text = "";
+  let settle: (v: string) => void = () => undefined;
+  const done = new Promise<string>((resolve) => {
+    settle = resolve;
+  });
+  const write = (chunk: Buffer, cb?: () => void) => {
+    text += chunk.toString();
+    cb?.();
+    return true;
+  };
+  const res = {
+    cork() {},
+    uncork() {},
+    once() {},
+    write,
+    end(chunk?: Buffer, cb?: () => void) {
+      if (chunk) write(chunk, cb);
+      settle(text);
+    },
+  } as unknown as http.ServerResponse;
+  return { res, done, onError: (err: Error) => settle(`error: ${err.message}`) };
+}

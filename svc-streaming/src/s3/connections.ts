@@ -143,16 +143,36 @@ export function createOriginConnections(opts: {
         conn.socket.pause();
         conn.onBytes = undefined;
         conn.onGone = undefined;
-        resolve(rawResponse(conn, head, seen.subarray(end)));
+        resolve(rawResponse(conn, head, seen.subarray(end), () => detach(cancellation, cancel)));
       };
-      cancellation.onCancel = () => conn.socket.destroy();
+      const cancel = () => conn.socket.destroy();
+      cancellation.onCancel = cancel;
       conn.socket.write(getRequestHead(path, hostHeader, headers), "latin1");
     });
   }
 
-  function rawResponse(conn: Connection, head: ResponseHead, first: Buffer): OriginResponse {
+  /**
+   * Unhooks a request's cancel from the connection it used. A viewer may leave after all
+   * its bytes were handed to its response (and the connection went back to the pool) but
+   * before its socket flushed them: that must not cut whichever request took the
+   * connection next.
+   */
+  function detach(cancellation: Cancellable, cancel: () => void) {
+    if (cancellation.onCancel === cancel) cancellation.onCancel = undefined;
+  }
+
+  function rawResponse(
+    conn: Connection,
+    head: ResponseHead,
+    first: Buffer,
+    detachCancel: () => void,
+  ): OriginResponse {
     let bodyLeft = head.bodyLength ?? Number.POSITIVE_INFINITY;
     let reusable = head.reusable;
+    const giveBack = (keep: boolean) => {
+      detachCancel();
+      release(conn, keep);
+    };
     return {
       statusCode: head.status,
       headers: head.headers,
@@ -176,7 +196,7 @@ export function createOriginConnections(opts: {
           if (toSend === 0 || bodyLeft === 0) {
             if (out.length > 0) res.end(out, recycle(out, tally));
             else res.end();
-            release(conn, reusable && bodyLeft === 0);
+            giveBack(reusable && bodyLeft === 0);
           } else if (out.length > 0 && !res.write(out, recycle(out, tally)) && !batch) {
             conn.socket.pause();
             res.once("drain", () => conn.socket.resume());
@@ -193,7 +213,7 @@ export function createOriginConnections(opts: {
       },
       discard() {
         if (bodyLeft === 0 || first.length >= bodyLeft)
-          release(conn, reusable && first.length === bodyLeft);
+          giveBack(reusable && first.length === bodyLeft);
         else conn.socket.destroy();
       },
     };
