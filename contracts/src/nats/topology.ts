@@ -139,6 +139,15 @@ export const BUCKETS = {
     history: 1,
     description: "tus upload id → the ingest replica working on it; a lease renewed while held",
   },
+  deletedMedia: {
+    name: "thumbnailer-deleted-media",
+    owner: "thumbnailer",
+    // Outlives any job still queued for the item (THUMBNAILER_JOBS keeps jobs 7 days).
+    ttlMs: 8 * DAY_MS,
+    history: 1,
+    description:
+      "Tombstones: media id → deleted. A thumbnail written after its item's delete was handled is removed again",
+  },
   authKeys: {
     name: "auth-keys",
     owner: "auth",
