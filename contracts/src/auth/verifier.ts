@@ -35,14 +35,14 @@ export async function startTokenVerifier(opts: {
   const revoked = new Map<string, number>(); // jti → ms when it can be forgotten
 
   const stopKeys = await watchInitialized(keysKv, JWKS_KEY, (e) => {
-    const parsed = e.operation === "PUT" ? Jwks.safeParse(e.json()) : undefined;
+    const parsed = e.operation === "PUT" ? Jwks.safeParse(jsonOf(e)) : undefined;
     if (parsed?.success) keySet = createLocalJWKSet(parsed.data);
     else opts.logger.warn({ op: e.operation }, "auth-keys entry ignored");
   });
   const stopRevoked = await watchInitialized(revokedKv, "jti.>", (e) => {
     const jti = e.key.slice("jti.".length);
     if (e.operation !== "PUT") return void revoked.delete(jti);
-    const r = Revocation.safeParse(e.json());
+    const r = Revocation.safeParse(jsonOf(e));
     revoked.set(
       jti,
       r.success ? Date.parse(r.data.expires_at) : Date.now() + BUCKETS.revokedTokens.ttlMs,
@@ -95,6 +95,19 @@ export async function startTokenVerifier(opts: {
   return verifier;
 }
 
+/**
+ * An entry's value as JSON, undefined when it is not JSON: `e.json()` throws on such a
+ * value, which ended the watch (later revocations were never seen) and, unhandled,
+ * took the process down.
+ */
+function jsonOf(e: KvEntry): unknown {
+  try {
+    return e.json();
+  } catch {
+    return undefined;
+  }
+}
+
 async function watchInitialized(
   kv: KV,
   key: string,
@@ -104,10 +117,25 @@ async function watchInitialized(
   const initialized = new Promise<void>((resolve) => {
     ready = resolve;
   });
-  const iter = await kv.watch({ key, initializedFn: () => ready() });
+  const iter = await watchRetrying(kv, key, () => ready());
   void (async () => {
     for await (const e of iter) onEntry(e);
   })();
   await initialized;
   return () => iter.stop();
+}
+
+/**
+ * `kv.watch` creates an ephemeral consumer. nats-server 2.9 may place it on a replica that
+ * is down (R3 with one node lost: about one try in three) and the request then times out,
+ * so a service started during a node outage would exit; another try lands elsewhere.
+ */
+async function watchRetrying(kv: KV, key: string, initializedFn: () => void, attempts = 8) {
+  for (let i = 1; ; i++) {
+    try {
+      return await kv.watch({ key, initializedFn });
+    } catch (err) {
+      if ((err as { code?: string }).code !== "TIMEOUT" || i >= attempts) throw err;
+    }
+  }
 }
