@@ -69,7 +69,7 @@ export function createTusServer(
       deps.metrics.accepted("tus");
       return { headers: { [MEDIA_ID_HEADER]: accepted.media_id } };
     },
-    onResponseError(_req, err) {
+    onResponseError(req, err) {
       // tus's own size refusal (over MAX_UPLOAD_BYTES); ours were counted where thrown.
       if (!isAppError(err) && (err as { status_code?: number }).status_code === 413) {
         deps.metrics.refused("tus", new AppError("payload_too_large", "over the size limit"));
@@ -82,10 +82,19 @@ export function createTusServer(
           : undefined;
       if (!known) return undefined;
       if (!isAppError(err)) deps.logger.warn({ err }, "tus: storage unavailable");
+      // Only the status and body can be returned here; the body is JSON, so say so on the
+      // Node response (tus's own answer carries no Content-Type to override it).
+      const res = (req as unknown as NodeBacked).runtime?.node?.res;
+      if (res && !res.headersSent) res.setHeader("Content-Type", "application/json");
       return { status_code: known.status, body: JSON.stringify(known.toBody()) };
     },
   });
 }
+
+/** tus's requests on Node carry the Node request/response pair (srvx). */
+type NodeBacked = {
+  runtime?: { node?: { res?: { headersSent: boolean; setHeader(n: string, v: string): unknown } } };
+};
 
 async function finishUpload(
   deps: HandoffDeps,
