@@ -70,10 +70,7 @@ export async function handOff(
 
   let item: MediaItem;
   try {
-    ({ item } = await request(deps.nc, RPC.mediaCreate, marker, {
-      ...ctx,
-      timeoutMs: deps.catalogueTimeoutMs,
-    }));
+    ({ item } = await createItem(deps, marker, ctx));
   } catch (err) {
     if (isAppError(err) && err.code === "timeout") {
       log.warn("catalogue timed out; the reconciler finishes this hand-off");
@@ -107,9 +104,36 @@ export async function handOff(
   return { media_id: media.mediaId, status: item.status, item };
 }
 
-const RETRY_DELAYS_MS = [0, 250, 1000];
+/**
+ * Retries span a NATS cluster's leader election: a stream whose leader died has none for
+ * several seconds (raft election timeouts of 2.9 are 4–9 s), and a client whose server died
+ * needs a moment to reconnect elsewhere. An upload is worth the wait more than a 503.
+ */
+const RETRY_DELAYS_MS = [0, 250, 500, 1000, 2000, 3000, 4000, 5000];
+/** Reconnecting to another node takes well under a second: a shorter wait for catalogue. */
+const CREATE_RETRY_DELAYS_MS = [0, 250, 500, 1000, 2000];
 
-/** Publishes the job, retrying briefly: JetStream hiccups (leader change) last a second. */
+/**
+ * Asks catalogue to record the item. "No responders" means the request reached no
+ * catalogue (all reconnecting after a NATS node died, or restarting): nothing happened,
+ * so it is retried like the job; a timeout is not (the reconciler owns that case).
+ */
+async function createItem(deps: HandoffDeps, marker: HandoffMarker, ctx: CallContext) {
+  for (let i = 0; ; i++) {
+    try {
+      return await request(deps.nc, RPC.mediaCreate, marker, {
+        ...ctx,
+        timeoutMs: deps.catalogueTimeoutMs,
+      });
+    } catch (err) {
+      const delay = CREATE_RETRY_DELAYS_MS[i + 1];
+      if (!isAppError(err) || err.code !== "unavailable" || delay === undefined) throw err;
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+}
+
+/** Publishes the job (deduplicated by media id), retrying across a leader election. */
 export async function queueJob(js: JetStreamClient, marker: HandoffMarker): Promise<void> {
   let last: unknown;
   for (const delay of RETRY_DELAYS_MS) {
