@@ -43,7 +43,8 @@ export function createStreamTokenStore(
       });
     });
     if (entry?.operation !== "PUT") return undefined;
-    const parsed = StreamTokenRecord.safeParse(entry.json());
+    // A value that is not JSON makes `json()` throw: unreadable like a bad shape, not a 500.
+    const parsed = StreamTokenRecord.safeParse(safeJson(() => entry.json()));
     if (!parsed.success) {
       opts.logger.warn({ token_prefix: token.slice(0, 6) }, "unreadable stream-token record");
       return undefined;
@@ -74,4 +75,12 @@ export function createStreamTokenStore(
       return loading;
     },
   };
+}
+
+function safeJson(read: () => unknown): unknown {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
 }
