@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
-import { RPC, StreamTokenIssueResponse } from "@streamstack/contracts/server";
+import { BUCKETS, openBucket, RPC, StreamTokenIssueResponse } from "@streamstack/contracts/server";
 import {
   absurdRange,
   almost,
@@ -212,6 +212,21 @@ describe("streaming.rpc.token.issue with hostile payloads", () => {
         accessToken: access,
       });
       expect(reply.code, s3_key).toBe(400);
+    }
+  });
+});
+
+describe("a stream-token record that is not readable", () => {
+  it("is an unknown token (404), not a 500", async () => {
+    const kv = await openBucket(world.nc, BUCKETS.streamTokens, { replicas: 1 });
+    for (const data of fc.sample(garbagePayload, { numRuns: 20, seed: 23 })) {
+      const token = randomBytes(32).toString("base64url");
+      await kv.put(token, data);
+      expectDocumented(
+        await call("GET", `/api/v1/stream/${token}`),
+        [404],
+        String(data.subarray(0, 40)),
+      );
     }
   });
 });
