@@ -109,7 +109,7 @@ export async function handOff(
  * several seconds (raft election timeouts of 2.9 are 4–9 s), and a client whose server died
  * needs a moment to reconnect elsewhere. An upload is worth the wait more than a 503.
  */
-const RETRY_DELAYS_MS = [0, 250, 500, 1000, 2000, 3000, 4000, 5000];
+const RETRY_DELAYS_MS = [0, 250, 500, 1000, 2000, 3000, 3500];
 /** Reconnecting to another node takes well under a second: a shorter wait for catalogue. */
 const CREATE_RETRY_DELAYS_MS = [0, 250, 500, 1000, 2000];
 
