@@ -1,4 +1,5 @@
 import {
+  isAppError,
   type NatsConnection,
   type Role,
   RPC,
@@ -18,10 +19,26 @@ export async function issueStreamToken(
   mediaId: string,
 ): Promise<StreamTokenAnswer> {
   const source = await deps.catalogue.streamSource(caller.role, mediaId);
-  const issued = await request(deps.nc, RPC.tokenIssue, source, {
-    accessToken: caller.accessToken,
-    requestId: caller.requestId,
-    timeoutMs: deps.timeoutMs,
-  });
-  return { stream_url: issued.stream_url, expires_at: issued.expires_at };
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const issued = await request(deps.nc, RPC.tokenIssue, source, {
+        accessToken: caller.accessToken,
+        requestId: caller.requestId,
+        timeoutMs: deps.timeoutMs,
+      });
+      return { stream_url: issued.stream_url, expires_at: issued.expires_at };
+    } catch (err) {
+      const delay = RETRY_DELAYS_MS[attempt];
+      // Only "unavailable": a timeout already cost the viewer timeoutMs.
+      if (!isAppError(err) || err.code !== "unavailable" || delay === undefined) throw err;
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
 }
+
+/**
+ * A viewer pressing play should wait out a NATS leader election (the stream-token KV has
+ * no leader for a few seconds when its node dies) rather than see an error. Issuing again
+ * is safe: a token an earlier attempt stored unseen just expires unused.
+ */
+const RETRY_DELAYS_MS = [250, 500, 1000, 1000, 2000, 2000, 2000, 2000];

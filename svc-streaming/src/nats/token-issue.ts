@@ -33,7 +33,13 @@ export function issueStreamToken(deps: {
       size_bytes: req.size_bytes,
       content_type: req.content_type,
     };
-    await deps.tokens.put(token, record);
+    await deps.tokens.put(token, record).catch((cause: unknown) => {
+      // KV without a leader (a NATS node died; the election takes seconds) or unreachable:
+      // a 503 the caller may retry, not a 500.
+      throw new AppError("unavailable", "the stream-token store is unavailable", undefined, {
+        cause,
+      });
+    });
     return {
       token,
       stream_url: streamUrl(token),
