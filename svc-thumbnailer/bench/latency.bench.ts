@@ -1,6 +1,8 @@
 // Processing latency of the thumbnailer: job published → result published, for a 10 s 720p
 // H.264/AAC clip, median of 5 (after one warm-up). Real nats-server, s3rver and ffmpeg; the
-// worker runs as its own process (svc-thumbnailer/src/main.ts), as in production.
+// worker runs as its own process (svc-thumbnailer/src/main.ts), as in production. Each
+// run is broken down into the worker's steps (its "media processed" log line): queued
+// (job stored → handler), head, probe, thumbnail, put, publish.
 //
 //   npm run bench -w svc-thumbnailer        (or: npx tsx svc-thumbnailer/bench/latency.bench.ts)
 import { type ChildProcess, execFile, spawn } from "node:child_process";
@@ -8,6 +10,7 @@ import { randomUUID } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
@@ -55,13 +58,13 @@ try {
   const port = await freePort();
   worker = spawn(process.execPath, ["--import", "tsx", "svc-thumbnailer/src/main.ts"], {
     cwd: repoRoot,
-    stdio: ["ignore", "inherit", "inherit"],
+    stdio: ["ignore", "pipe", "inherit"],
     env: {
       ...process.env,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
       PORT: String(port),
       HOST: "127.0.0.1",
-      LOG_LEVEL: "warn",
+      LOG_LEVEL: "info",
       NATS_URL: nats.url,
       S3_ENDPOINT: s3server.endpoint,
       S3_ACCESS_KEY_ID: s3server.accessKeyId,
@@ -69,6 +72,14 @@ try {
       S3_BUCKET_MEDIA: buckets.media,
       S3_BUCKET_THUMBNAILS: buckets.thumbnails,
     },
+  });
+  // The worker's step times, from its JSON log lines.
+  const steps = new Map<string, Record<string, number>>();
+  createInterface({ input: worker.stdout! }).on("line", (line) => {
+    const entry = parseLogLine(line);
+    if (entry?.msg === "media processed" && entry.media_id && entry.ms) {
+      steps.set(entry.media_id, entry.ms);
+    } else if (entry && (entry.level ?? 0) >= 40) console.error(line);
   });
   await waitUntil(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok);
 
@@ -84,6 +95,7 @@ try {
   })();
 
   const latencies: number[] = [];
+  const breakdowns: Array<Record<string, number>> = [];
   for (let run = 0; run <= RUNS; run++) {
     const media_id = randomUUID();
     const key = `${media_id}.mp4`;
@@ -96,15 +108,28 @@ try {
       size_bytes: body.length,
       enqueued_at: new Date(started).toISOString(),
     });
-    await waitUntil(async () => published.has(media_id));
+    await waitUntil(async () => published.has(media_id) && steps.has(media_id));
     const ms = (published.get(media_id) ?? 0) - started;
-    console.log(`${run === 0 ? "warm-up" : `run ${run}`}: ${Math.round(ms)} ms`);
-    if (run > 0) latencies.push(ms);
+    const parts = steps.get(media_id) ?? {};
+    const shown = Object.entries(parts).map(([k, v]) => `${k} ${v}`);
+    console.log(
+      `${run === 0 ? "warm-up" : `run ${run}`}: ${Math.round(ms)} ms (${shown.join(", ")})`,
+    );
+    if (run > 0) {
+      latencies.push(ms);
+      breakdowns.push(parts);
+    }
   }
   latencies.sort((a, b) => a - b);
   const median = latencies[Math.floor(latencies.length / 2)] ?? Number.NaN;
   console.log(
     `\n| clip | runs | median | min | max |\n|---|---|---|---|---|\n| 10 s 1280x720 H.264/AAC faststart, ${(body.length / 1e6).toFixed(1)} MB | ${RUNS} | ${Math.round(median)} ms | ${Math.round(latencies[0] ?? 0)} ms | ${Math.round(latencies.at(-1) ?? 0)} ms |`,
+  );
+  const names = [...new Set(breakdowns.flatMap((b) => Object.keys(b)))];
+  console.log(`\n| step (ms, median of ${RUNS}) | ${names.join(" | ")} |`);
+  console.log(`|---|${names.map(() => "---:").join("|")}|`);
+  console.log(
+    `| worker | ${names.map((n) => Math.round(medianOf(breakdowns.map((b) => b[n] ?? 0)))).join(" | ")} |`,
   );
   console.log(
     `(${cpus().length} cores, load average ${loadavg()
@@ -118,6 +143,21 @@ try {
   worker?.kill("SIGTERM");
   await Promise.all([nats.stop(), s3server.stop()]);
   await rm(dir, { recursive: true, force: true });
+}
+
+function medianOf(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+function parseLogLine(
+  line: string,
+): { msg?: string; level?: number; media_id?: string; ms?: Record<string, number> } | undefined {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return undefined;
+  }
 }
 
 async function waitUntil(check: () => Promise<boolean>, timeoutMs = 120_000) {

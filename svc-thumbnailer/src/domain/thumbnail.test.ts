@@ -1,10 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  decoderThreads,
   displaySize,
+  skipsNonReferenceFrames,
   thumbnailSeekSeconds,
   thumbnailSize,
   thumbnailWindowFrames,
+  thumbnailWindowSeconds,
 } from "./thumbnail.ts";
 
 describe("thumbnailSize", () => {
@@ -88,5 +91,37 @@ describe("thumbnailWindowFrames", () => {
     expect(thumbnailWindowFrames(120)).toBe(60);
     expect(thumbnailWindowFrames(5)).toBe(10);
     expect(thumbnailWindowFrames(null)).toBe(25);
+  });
+});
+
+describe("decoding shortcuts", () => {
+  it.each([
+    [25, 1],
+    [29.97, 1.001],
+    [120, 0.5],
+    [5, 2],
+    [null, null],
+    [0, null],
+  ])("%s fps → a window of %s s", (fps, seconds) => {
+    expect(thumbnailWindowSeconds(fps)).toBe(seconds);
+  });
+
+  it("skips non-reference frames only for codecs known to have them", () => {
+    expect(skipsNonReferenceFrames("h264")).toBe(true);
+    expect(skipsNonReferenceFrames("hevc")).toBe(true);
+    expect(skipsNonReferenceFrames("vp9")).toBe(false);
+    expect(skipsNonReferenceFrames("mjpeg")).toBe(false);
+    expect(skipsNonReferenceFrames(null)).toBe(false);
+  });
+
+  it.each([
+    [2, 2, 1],
+    [2, 1, 2],
+    [8, 2, 4],
+    [1, 4, 1],
+    [0, 2, 1],
+    [Number.NaN, 2, 1],
+  ])("%d cores, %d jobs at once → %d decoder threads per run", (cores, jobs, threads) => {
+    expect(decoderThreads(cores, jobs)).toBe(threads);
   });
 });

@@ -68,6 +68,37 @@ export function thumbnailWindowFrames(fps: number | null): number {
   return Math.min(60, Math.max(10, Math.round(fps)));
 }
 
+/**
+ * The span of video those frames cover, read after the seek point and no more (ffmpeg
+ * `-t`): the window stays about one second even when non-reference frames are skipped,
+ * and nothing past it is decoded. Unknown frame rate → no limit (the frame count rules).
+ */
+export function thumbnailWindowSeconds(fps: number | null): number | null {
+  if (fps === null || !Number.isFinite(fps) || fps <= 0) return null;
+  return round3(thumbnailWindowFrames(fps) / fps);
+}
+
+/**
+ * Codecs whose decoder can skip frames no other frame refers to (`-skip_frame noref`):
+ * in H.264/HEVC these are most B-frames, a third to a half of all decoding work, and the
+ * frames left are still whole pictures for the `thumbnail` filter to choose from.
+ */
+const SKIPS_NON_REFERENCE = new Set(["h264", "hevc"]);
+
+export function skipsNonReferenceFrames(videoCodec: string | null): boolean {
+  return videoCodec !== null && SKIPS_NON_REFERENCE.has(videoCodec);
+}
+
+/**
+ * Decoder threads per ffmpeg run: the cores shared out among the jobs that may run at
+ * once, at least one. Frame threads beyond that only add start-up work and hand-offs
+ * between threads that wait for each other (on a busy machine, most of the run).
+ */
+export function decoderThreads(cores: number, concurrency: number): number {
+  if (!(cores >= 1) || !(concurrency >= 1)) return 1;
+  return Math.max(1, Math.floor(cores / concurrency));
+}
+
 function evenDown(n: number): number {
   return Math.floor(n / 2) * 2;
 }

@@ -7,8 +7,14 @@ export interface ThumbnailPlan {
   seekS: number;
   /** Frames the `thumbnail` filter compares to skip black or blurred ones. */
   windowFrames: number;
+  /** Input read after the seek point (`-t`); null = until the window is full. */
+  windowS: number | null;
   /** Output size, computed from the display size (ffmpeg auto-rotates before scaling). */
   size: Size;
+  /** Decode only frames others refer to (see skipsNonReferenceFrames). */
+  skipNonReference: boolean;
+  /** Decoder threads (see decoderThreads). */
+  threads: number;
 }
 
 /**
@@ -32,7 +38,10 @@ export async function renderThumbnail(
   const args = [
     "-hide_banner", "-nostdin", "-v", "error",
     ...INPUT_OPTIONS,
+    "-threads", String(plan.threads),
+    ...(plan.skipNonReference ? ["-skip_frame", "noref"] : []),
     "-ss", String(plan.seekS),
+    ...(plan.windowS === null ? [] : ["-t", String(plan.windowS)]),
     "-i", url,
     "-an", "-sn", "-dn",
     "-vf", filters,
