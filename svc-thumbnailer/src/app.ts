@@ -1,7 +1,6 @@
 import { availableParallelism } from "node:os";
 import { HeadBucketCommand } from "@aws-sdk/client-s3";
 import {
-  BUCKETS,
   CONSUMERS,
   consume,
   createEdge,
@@ -11,7 +10,6 @@ import {
   listen,
   MediaDeleted,
   mountOps,
-  openBucket,
   ProcessingJob,
   startKit,
   watchConsumerLag,
@@ -24,7 +22,6 @@ import { handleMediaDeleted } from "./nats/cleanup.ts";
 import { watchExhaustedJobs } from "./nats/give-up.ts";
 import { handleProcessingJob } from "./nats/jobs.ts";
 import { LastErrors } from "./nats/last-errors.ts";
-import { kvTombstones, skipDeletedMedia } from "./nats/tombstones.ts";
 import { ensureThumbnailerTopology } from "./nats/topology.ts";
 
 export interface Thumbnailer {
@@ -79,10 +76,6 @@ export async function startThumbnailer(
     const giveUp = watchExhaustedJobs({ ...kit, consumer: jobsConsumer, metrics, lastErrors });
     stops.push(() => giveUp.stop());
 
-    // Deleted items' tombstones: no thumbnail survives a delete (see tombstones.ts).
-    const tombstones = kvTombstones(
-      await openBucket(kit.nc, BUCKETS.deletedMedia, { replicas: config.NATS_REPLICAS }),
-    );
     const handler = handleProcessingJob({
       js: kit.js,
       logger,
@@ -101,13 +94,7 @@ export async function startThumbnailer(
       },
     });
     const concurrency = config.THUMBNAILER_CONCURRENCY;
-    const guarded = skipDeletedMedia(handler, {
-      tombstones,
-      s3,
-      bucket: buckets.thumbnails,
-      logger,
-    });
-    const jobs = await consume(kit.js, jobsConsumer, ProcessingJob, guarded, {
+    const jobs = await consume(kit.js, jobsConsumer, ProcessingJob, handler, {
       logger,
       concurrency,
     });
@@ -116,7 +103,7 @@ export async function startThumbnailer(
       kit.js,
       CONSUMERS.thumbnailCleanup,
       MediaDeleted,
-      handleMediaDeleted({ s3, bucket: buckets.thumbnails, metrics, tombstones }),
+      handleMediaDeleted({ s3, bucket: buckets.thumbnails, metrics }),
       { logger, concurrency: 4 },
     );
     stops.unshift(() => cleanup.stop());
