@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { HeadBucketCommand } from "@aws-sdk/client-s3";
 import {
+  BUCKETS,
   CONSUMERS,
   consume,
   createEdge,
@@ -10,6 +11,7 @@ import {
   listen,
   MediaDeleted,
   mountOps,
+  openBucket,
   ProcessingJob,
   startKit,
   watchConsumerLag,
@@ -22,6 +24,7 @@ import { handleMediaDeleted } from "./nats/cleanup.ts";
 import { watchExhaustedJobs } from "./nats/give-up.ts";
 import { handleProcessingJob } from "./nats/jobs.ts";
 import { LastErrors } from "./nats/last-errors.ts";
+import { kvTombstones, skipDeletedMedia } from "./nats/tombstones.ts";
 import { ensureThumbnailerTopology } from "./nats/topology.ts";
 
 export interface Thumbnailer {
@@ -76,6 +79,10 @@ export async function startThumbnailer(
     const giveUp = watchExhaustedJobs({ ...kit, consumer: jobsConsumer, metrics, lastErrors });
     stops.push(() => giveUp.stop());
 
+    // Deleted items' tombstones: no thumbnail survives a delete (see tombstones.ts).
+    const tombstones = kvTombstones(
+      await openBucket(kit.nc, BUCKETS.deletedMedia, { replicas: config.NATS_REPLICAS }),
+    );
     const handler = handleProcessingJob({
       js: kit.js,
       logger,
@@ -94,7 +101,13 @@ export async function startThumbnailer(
       },
     });
     const concurrency = config.THUMBNAILER_CONCURRENCY;
-    const jobs = await consume(kit.js, jobsConsumer, ProcessingJob, handler, {
+    const guarded = skipDeletedMedia(handler, {
+      tombstones,
+      s3,
+      bucket: buckets.thumbnails,
+      logger,
+    });
+    const jobs = await consume(kit.js, jobsConsumer, ProcessingJob, guarded, {
       logger,
       concurrency,
     });
@@ -103,7 +116,7 @@ export async function startThumbnailer(
       kit.js,
       CONSUMERS.thumbnailCleanup,
       MediaDeleted,
-      handleMediaDeleted({ s3, bucket: buckets.thumbnails, metrics }),
+      handleMediaDeleted({ s3, bucket: buckets.thumbnails, metrics, tombstones }),
       { logger, concurrency: 4 },
     );
     stops.unshift(() => cleanup.stop());
