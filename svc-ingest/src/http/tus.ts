@@ -50,9 +50,14 @@ export function tusRoutes(
     const { req, res } = nodeExchange(c);
     // tus would serve the file's bytes on GET; only the streaming edge serves bytes.
     if (req.method === "GET") throw new AppError("not_found", "uploads are not downloadable here");
+    // Upload ids are media keys (`<uuid>.<ext>`). Anything else names no upload and must not
+    // reach the store: an id decoding to `..%2F…` or holding characters a KV key cannot was
+    // answered 500 by the S3 store or the lock bucket.
+    const id = /\/tus\/?(.*)$/.exec(new URL(c.req.url).pathname)?.[1] ?? "";
+    const key = parseMediaKey(id);
+    if (id && !key) throw new AppError("not_found", "no such upload");
     req.headers["x-request-id"] = c.var.requestId;
     res.setHeader("X-Request-Id", c.var.requestId);
-    const key = parseMediaKey(c.req.path.split("/").pop() ?? "");
     if (key) res.setHeader(MEDIA_ID_HEADER, key.mediaId);
     await deps.tus.handle(req, res);
     return new Response(null, { status: res.statusCode, headers: { "x-hono-already-sent": "1" } });
