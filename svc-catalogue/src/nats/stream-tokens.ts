@@ -19,6 +19,7 @@ export async function issueStreamToken(
   mediaId: string,
 ): Promise<StreamTokenAnswer> {
   const source = await deps.catalogue.streamSource(caller.role, mediaId);
+  let timeouts = 0;
   for (let attempt = 0; ; attempt++) {
     try {
       const issued = await request(deps.nc, RPC.tokenIssue, source, {
@@ -29,8 +30,12 @@ export async function issueStreamToken(
       return { stream_url: issued.stream_url, expires_at: issued.expires_at };
     } catch (err) {
       const delay = RETRY_DELAYS_MS[attempt];
-      // Only "unavailable": a timeout already cost the viewer timeoutMs.
-      if (!isAppError(err) || err.code !== "unavailable" || delay === undefined) throw err;
+      // A write the dying leader never acknowledged times out: one more try, not more (each
+      // costs the viewer timeoutMs).
+      const retry =
+        isAppError(err) &&
+        (err.code === "unavailable" || (err.code === "timeout" && timeouts++ < 1));
+      if (!retry || delay === undefined) throw err;
       await new Promise((r) => setTimeout(r, delay));
     }
   }
