@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from "@solidjs/testing-library";
 import type { PipelineSnapshot } from "@streamstack/contracts";
 import { describe, expect, it } from "vitest";
-import { authRoutes, fakeFetch, json } from "../test-support/fake-fetch.ts";
+import { apiError, authRoutes, fakeFetch, json, media } from "../test-support/fake-fetch.ts";
 import { renderApp } from "../test-support/render-app.tsx";
 
 function snapshot(pending: number): PipelineSnapshot {
@@ -69,6 +69,7 @@ describe("pipeline page", () => {
     const server = fakeFetch({
       ...authRoutes("admin"),
       "GET /api/v1/ingest/pipeline": () => json(snapshot(pending)),
+      "GET /api/v1/catalogue/": () => json({ items: [], next_cursor: null }),
     });
     await renderApp("/ops", { fetch: server.fetch, signedInAs: "admin" });
     const consumers = await screen.findByRole("table", { name: "Consumers" });
@@ -99,5 +100,54 @@ describe("pipeline page", () => {
       { timeout: 5000 },
     );
     expect(server.callsTo("GET", "/api/v1/ingest/pipeline").length).toBeGreaterThanOrEqual(2);
+  }, 15_000); // a bound on a hang: the refresh is 2 s away and this machine is shared
+
+  it("lists the newest failed items with their reasons, from catalogue's status filter", async () => {
+    const failed = media({
+      title: "Broken upload",
+      status: "failed",
+      failure_reason: "not a video: ffprobe found no video stream",
+    });
+    const server = fakeFetch({
+      ...authRoutes("admin"),
+      "GET /api/v1/ingest/pipeline": () => json(snapshot(0)),
+      "GET /api/v1/catalogue/": () => json({ items: [failed], next_cursor: null }),
+    });
+    await renderApp("/ops", { fetch: server.fetch, signedInAs: "admin" });
+    const table = await screen.findByRole("table", { name: "Recent failures" });
+    const [reason] = cells(table, "Broken upload");
+    expect(reason?.textContent).toBe("not a video: ffprobe found no video stream");
+    expect(within(table).getByRole("link", { name: "Broken upload" }).getAttribute("href")).toBe(
+      `/watch/${failed.id}`,
+    );
+    const [asked] = server.callsTo("GET", "/api/v1/catalogue/");
+    const query = new URL(asked?.path ?? "", "http://x").searchParams;
+    expect(query.get("status")).toBe("failed");
+    expect(query.get("limit")).toBe("10");
   });
+
+  it("says when nothing failed, and keeps the pipeline when the failure list cannot load", async () => {
+    let catalogueUp = true;
+    const server = fakeFetch({
+      ...authRoutes("admin"),
+      "GET /api/v1/ingest/pipeline": () => json(snapshot(0)),
+      "GET /api/v1/catalogue/": () =>
+        catalogueUp
+          ? json({ items: [], next_cursor: null })
+          : apiError(503, "unavailable", "catalogue is down"),
+    });
+    await renderApp("/ops", { fetch: server.fetch, signedInAs: "admin" });
+    const table = await screen.findByRole("table", { name: "Recent failures" });
+    expect(within(table).getByText("No failed items.")).toBeTruthy();
+
+    catalogueUp = false;
+    await waitFor(
+      () => expect(screen.getByRole("alert").textContent).toMatch(/catalogue is down/),
+      {
+        timeout: 5000,
+      },
+    );
+    expect(screen.getByRole("table", { name: "Consumers" })).toBeTruthy();
+    expect(server.callsTo("GET", "/api/v1/ingest/pipeline").length).toBeGreaterThanOrEqual(2);
+  }, 15_000); // a bound on a hang: the refresh is 2 s away and this machine is shared
 });

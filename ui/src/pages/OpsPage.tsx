@@ -1,14 +1,18 @@
-import type { PipelineSnapshot } from "@streamstack/contracts";
+import type { MediaItem, PipelineSnapshot } from "@streamstack/contracts";
 import { createSignal, onCleanup, onMount, Show } from "solid-js";
+import { listMedia } from "../api/catalogue.ts";
 import { describeError } from "../api/errors.ts";
 import { getPipeline } from "../api/ingest.ts";
 import { useApp } from "../app-context.tsx";
 import { AdminOnly } from "../components/AdminOnly.tsx";
 import { ErrorMessage } from "../components/ErrorMessage.tsx";
+import { FailuresTable } from "../components/FailuresTable.tsx";
 import { ConsumersTable, ServicesTable, StreamsTable } from "../components/PipelineTables.tsx";
 import { formatTime } from "../format/format.ts";
 
 export const OPS_REFRESH_MS = 2000;
+/** How many of the newest failed items the page lists. */
+export const RECENT_FAILURES = 10;
 
 export function OpsPage() {
   return (
@@ -25,6 +29,7 @@ export function OpsPage() {
 function PipelineView() {
   const { api } = useApp();
   const [snapshot, setSnapshot] = createSignal<PipelineSnapshot>();
+  const [failures, setFailures] = createSignal<MediaItem[]>();
   const [error, setError] = createSignal<string>();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let controller: AbortController | undefined;
@@ -37,11 +42,16 @@ function PipelineView() {
     inflight = true;
     controller = new AbortController();
     try {
-      setSnapshot(await getPipeline(api, controller.signal));
-      setError(undefined);
-    } catch (err) {
+      // Both at once; one failing does not hide the other.
+      const [pipeline, failed] = await Promise.allSettled([
+        getPipeline(api, controller.signal),
+        listMedia(api, { status: "failed", limit: RECENT_FAILURES }, controller.signal),
+      ]);
       if (stopped) return;
-      setError(describeError(err));
+      if (pipeline.status === "fulfilled") setSnapshot(pipeline.value);
+      if (failed.status === "fulfilled") setFailures(failed.value.items);
+      const problem = [pipeline, failed].find((r) => r.status === "rejected");
+      setError(problem ? describeError(problem.reason) : undefined);
     } finally {
       inflight = false;
     }
@@ -75,6 +85,7 @@ function PipelineView() {
         </Show>
       </div>
       <ErrorMessage message={error()} onRetry={() => void poll()} />
+      <Show when={failures()}>{(items) => <FailuresTable items={items()} />}</Show>
       <Show when={snapshot()} fallback={<p class="muted">Loading…</p>}>
         {(s) => (
           <div class="tables">
