@@ -160,6 +160,8 @@ describe("raw S3 connections", () => {
     expect(s3.connections()).toBe(2);
   });
 
+  // `front` answers chunked (no Content-Length): this also proves a small body split across
+  // reads leaves whole and in order on a chunked response (see the relay's batching).
   it("reads a head that arrives in pieces, and a body split across reads", async () => {
     const s3 = await scriptedServer((_c, _n, socket) => {
       const parts = ["HTTP/1.1 20", "0 OK\r\nContent-Le", "ngth: 6\r\n\r", "\nab", "cd", "ef"];

@@ -184,8 +184,11 @@ export function createOriginConnections(opts: {
       ) {
         let toSend = limit;
         // A small body arrives in two or three reads; corked, it leaves in one write
-        // with the response head instead of one write per read.
-        const batch = Math.min(limit, bodyLeft) <= BATCH_MAX;
+        // with the response head instead of one write per read. Not for a chunked
+        // response (no Content-Length): Node 20's end() on a corked chunked response
+        // writes the last-chunk marker before the chunks it held back, so the viewer
+        // got the first read's bytes and a clean end, the rest after the end.
+        const batch = Math.min(limit, bodyLeft) <= BATCH_MAX && !res.chunkedEncoding;
         if (batch) res.cork();
         const take = (bytes: Buffer) => {
           if (bytes.length > bodyLeft) reusable = false; // more than the body: out of step
