@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { UploadAccepted } from "@streamstack/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { uploadChunked, uploadMultipart } from "./http.ts";
@@ -51,6 +52,20 @@ describe("POST /api/v1/ingest/upload (multipart)", () => {
     const jobs = (await world.jobs()).filter((j) => j.media_id === accepted.media_id);
     expect(jobs).toEqual([expect.objectContaining({ s3_key: key, size_bytes: mp4.length })]);
     expect(await world.keys("_ingest/handoff/")).toEqual([]);
+  });
+
+  it("stores a file of several S3 parts (cut from the request's own chunks) byte for byte", async () => {
+    // 5 + 5 + 1 MiB parts; padding after the MP4 keeps the sniffed head a video.
+    const file = Buffer.concat([mp4, randomBytes(11 * 1024 * 1024 - mp4.length)]);
+    const res = await uploadMultipart(world.base, {
+      token: world.tokens.admin,
+      file,
+      filename: "parts.mp4",
+      title: "Parts",
+    });
+    expect(res.status).toBe(202);
+    const { media_id } = UploadAccepted.parse(res.body);
+    expect(sha256(await world.object(`${media_id}.mp4`))).toBe(sha256(file));
   });
 
   it("takes the title after the file too (curl -F order)", async () => {

@@ -6,7 +6,7 @@ import { assertContainerMatches, SNIFF_BYTES, type VideoFormat } from "../domain
 /**
  * Sits between the request's file part and S3. It holds back the first bytes until the
  * container is recognised (415 otherwise) and counts every byte (413 past the limit).
- * lib-storage sends nothing before a whole part (or the end) arrives, so a refusal here
+ * The S3 upload sends nothing before a whole part (or the end) arrives, so a refusal here
  * always comes before anything is stored.
  */
 /** Request body chunks are at most this big (one socket read). */
@@ -25,7 +25,7 @@ export class UploadGuard extends Transform {
    * the next part is ready when one frees (one more part of memory, no more). The
    * readable side hands on the request's own chunks one by one (object mode): a byte
    * stream would concatenate its whole buffer on every read, copying each byte once more
-   * before lib-storage assembles its parts.
+   * before the S3 upload cuts them into parts.
    */
   constructor(
     private readonly format: VideoFormat,

@@ -7,7 +7,7 @@ import {
   PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
-import { Upload } from "@aws-sdk/lib-storage";
+import { uploadInParts } from "./part-upload.ts";
 
 export interface StoredObject {
   key: string;
@@ -18,8 +18,9 @@ export interface StoredObject {
 export interface MediaBucket {
   readonly name: string;
   /**
-   * Streams `body` into an S3 multipart upload (single PUT when it is small). Memory is
-   * bounded by partBytes × (queueSize + 1); on failure the multipart upload is aborted.
+   * Streams `body` into an S3 multipart upload (single PUT when it is small), see
+   * uploadInParts. Memory is bounded by partBytes × (queueSize + 1); on failure the
+   * multipart upload is aborted.
    */
   putStream(key: string, body: Readable, contentType: string): Promise<void>;
   /** The stored size, from HeadObject. */
@@ -42,14 +43,10 @@ export function mediaBucket(
   return {
     name: bucket,
     async putStream(key, body, contentType) {
-      const upload = new Upload({
-        client: s3,
-        params: { Bucket: bucket, Key: key, Body: body, ContentType: contentType },
-        partSize: opts.partBytes,
+      await uploadInParts(s3, { Bucket: bucket, Key: key, ContentType: contentType }, body, {
+        partBytes: opts.partBytes,
         queueSize: opts.queueSize,
-        leavePartsOnError: false,
       });
-      await upload.done();
     },
     async sizeOf(key) {
       const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
