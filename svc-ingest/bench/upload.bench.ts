@@ -176,7 +176,7 @@ async function emptyBucket(s3: S3Client) {
 }
 
 async function waitHealthy(url: string) {
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < 1200; i++) {
     if (
       await fetch(url).then(
         (r) => r.ok,

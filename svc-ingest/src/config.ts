@@ -25,13 +25,16 @@ export const IngestEnv = BaseEnv.extend(S3Env.shape).extend({
     .min(5 * MiB)
     .default(8 * MiB),
   UPLOAD_QUEUE_SIZE: z.coerce.number().int().min(1).max(16).default(4),
-  /** tus path: parts are staged in the OS temp dir; at most this many at once (all uploads). */
+  /**
+   * tus path: parts are held in memory until S3 has them, at most this many at once over
+   * all uploads (in flight plus the ones being filled): memory ≤ size × concurrency.
+   */
   TUS_PART_BYTES: z.coerce
     .number()
     .int()
     .min(5 * MiB)
     .default(8 * MiB),
-  TUS_PART_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  TUS_PART_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(5),
   /** An unfinished tus upload untouched this long is removed (with its S3 parts). */
   TUS_EXPIRATION_MS: ms(24 * 60 * 60 * 1000, 1000),
   TUS_CLEANUP_INTERVAL_MS: ms(60 * 60 * 1000),

@@ -1,6 +1,6 @@
 import type { ReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
 import type { Part } from "@aws-sdk/client-s3";
 import { type MetadataValue, S3Store } from "@tus/s3-store";
 import { ERRORS } from "@tus/utils";
@@ -61,6 +61,100 @@ export class JournaledS3Store extends S3Store {
     const etag = await super.uploadPart(metadata, body, partNumber);
     await this.recordPart(metadata.file.id, { PartNumber: partNumber, ETag: etag, Size: size });
     return etag;
+  }
+
+  /**
+   * Replaces the library's part splitter, which stages every part in a temp file and
+   * reads it back (a third of ingest's CPU per tus byte went to those file writes and
+   * reads): a part is the request's own chunks, held in memory until S3 has it — no
+   * copy, no disk. A part slot (`maxConcurrentPartUploads`, shared by all uploads) is
+   * taken before a part's first byte is read, so memory stays within slots × part size.
+   * As before: a short part that is not the last is stored as the "incomplete part"
+   * for the next PATCH; on a read error the unfinished part is dropped, and the call
+   * returns only once every part it started is settled.
+   */
+  protected override async uploadParts(
+    metadata: MetadataValue,
+    src: Readable,
+    firstPartNumber: number,
+    offset: number,
+  ): Promise<number> {
+    const size = metadata.file.size;
+    const partSize = this.calcOptimalPartSize(size);
+    const running: Promise<void>[] = [];
+    let partNumber = firstPartNumber;
+    let uploaded = 0;
+    let failure: unknown;
+    let slot: { release(): Promise<void> } | undefined;
+    let chunks: Uint8Array[] = [];
+    let filled = 0;
+
+    const ship = () => {
+      const part = { chunks, bytes: filled, number: partNumber++, slot };
+      chunks = [];
+      filled = 0;
+      slot = undefined;
+      offset += part.bytes;
+      const whole = part.bytes >= this.minPartSize || size === offset;
+      const sent = (async () => {
+        try {
+          if (whole) await this.sendPart(metadata, part.chunks, part.bytes, part.number);
+          // putObject takes a Buffer too (it has a length; a path-less stream has none).
+          else await this.uploadIncompletePart(metadata.file.id, concat(part.chunks));
+          uploaded += part.bytes;
+        } catch (err) {
+          failure ??= err;
+          src.destroy(err as Error);
+        } finally {
+          part.slot?.release().catch(() => undefined);
+        }
+      })();
+      running.push(sent);
+    };
+
+    try {
+      for await (const chunk of src as AsyncIterable<Uint8Array>) {
+        let rest = chunk;
+        while (rest.length > 0) {
+          slot ??= await this.partUploadSemaphore.acquire();
+          const take = Math.min(partSize - filled, rest.length);
+          chunks.push(take === rest.length ? rest : rest.subarray(0, take));
+          filled += take;
+          rest = rest.subarray(take);
+          if (filled === partSize) ship();
+        }
+      }
+      if (filled > 0) ship();
+    } catch (err) {
+      failure ??= err;
+    } finally {
+      slot?.release().catch(() => undefined);
+      await Promise.allSettled(running);
+    }
+    if (failure) throw failure;
+    return uploaded;
+  }
+
+  private async sendPart(
+    metadata: MetadataValue,
+    chunks: Uint8Array[],
+    bytes: number,
+    partNumber: number,
+  ) {
+    const { ETag } = await this.client.uploadPart({
+      Bucket: this.bucket,
+      Key: metadata.file.id,
+      UploadId: metadata["upload-id"],
+      PartNumber: partNumber,
+      // A stream of the chunks as they came, with the length S3 needs up front.
+      Body: Readable.from(chunks),
+      ContentLength: bytes,
+    });
+    await this.recordPart(metadata.file.id, {
+      PartNumber: partNumber,
+      ETag: ETag ?? "",
+      Size: bytes,
+    });
   }
 
   protected override async retrieveParts(id: string): Promise<Array<Part>> {
@@ -165,6 +259,10 @@ export class JournaledS3Store extends S3Store {
   private async deleteKeys(keys: string[]) {
     await Promise.all(keys.map((Key) => this.client.deleteObject({ Bucket: this.bucket, Key })));
   }
+}
+
+function concat(chunks: Uint8Array[]): Readable {
+  return Buffer.concat(chunks) as unknown as Readable;
 }
 
 /** The parts numbered 1, 2, 3, … without a gap: only those hold the upload's first bytes. */
