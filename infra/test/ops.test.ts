@@ -102,7 +102,7 @@ describe("Grafana dashboard", () => {
         const word = m[1] as string;
         if (
           PROMQL_WORDS.has(word) ||
-          /^(service|route|status|subject|outcome|consumer|consumer_name|stream|state|job_service|instance)$/.test(
+          /^(service|route|status|subject|outcome|consumer|consumer_name|stream|state|job_service|instance|kind|path|reason)$/.test(
             word,
           )
         )
@@ -120,6 +120,13 @@ describe("Grafana dashboard", () => {
       "nats_consumer_num_ack_pending",
       "nats_consumer_num_redelivered",
       "nats_consumer_num_pending",
+      // Bytes and lag as the services themselves export them.
+      "streaming_bytes_served_total",
+      "ingest_upload_bytes_total",
+      "ingest_uploads_total",
+      "jetstream_consumer_num_pending",
+      "jetstream_consumer_num_ack_pending",
+      "jetstream_consumer_num_redelivered",
     ]) {
       expect(used, m).toContain(m);
     }
