@@ -38,12 +38,15 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** When the process started, from its own /metrics: unchanged means not restarted. */
-async function startedAt(name: (typeof DB_SERVICES)[number]): Promise<string> {
+/** The service's pid and its start time from its own /metrics: both unchanged = same process. */
+async function identity(name: (typeof DB_SERVICES)[number]): Promise<string> {
+  const pid = stack.services[name].pid;
+  expect(pid, `${name} pid`).toBeDefined();
+  process.kill(pid ?? 0, 0); // throws ESRCH if the process is gone
   const text = (await call(`${stack.services[name].url}/metrics`)).text;
   const line = text.split("\n").find((l) => l.startsWith("process_start_time_seconds"));
   expect(line, `${name} /metrics`).toBeDefined();
-  return line ?? "";
+  return `${name} pid ${pid}, ${line}`;
 }
 
 interface Tally {
@@ -137,7 +140,7 @@ describe.each([
     const t0 = Date.now();
     const pg = stack.postgres;
     if (!pg) throw new Error("the stack has no own Postgres");
-    const started = await Promise.all(DB_SERVICES.map(startedAt));
+    const started = await Promise.all(DB_SERVICES.map(identity));
     const load = browseLoad(3);
     try {
       await eventually(() => load.tally.ok >= 20, "browse load under way", 60_000);
@@ -194,7 +197,7 @@ describe.each([
       const settledUnavailable = load.tally.unavailable - unavailableAfter;
 
       // Same processes all along: none crashed or was restarted.
-      expect(await Promise.all(DB_SERVICES.map(startedAt))).toEqual(started);
+      expect(await Promise.all(DB_SERVICES.map(identity))).toEqual(started);
       expect(Object.fromEntries(load.tally.other), "answers other than 2xx or 503").toEqual({});
       console.log(
         `[faults] postgres ${label}: before the outage ok ${before.ok}; during it ok ` +
