@@ -18,6 +18,7 @@ import {
   StreamTokenIssueResponse,
 } from "../schemas/rpc.ts";
 import { decodeJson, encodeJson } from "./codec.ts";
+import { reconnectedWithin, whenConnected } from "./connect.ts";
 import { type CallContext, contextHeaders, HEADER, readContext } from "./headers.ts";
 import { type ServiceName, SUBJECTS } from "./topology.ts";
 
@@ -57,10 +58,32 @@ export const RPC = {
   }),
 } as const;
 
+/** After a reconnect, "no responders" is retried this long (services reconnect too). */
+const RECONNECT_GRACE_MS = 5000;
+const NO_RESPONDERS_RETRY_MS = 100;
+
+function requestError(def: RpcDef, err: unknown): AppError {
+  const code = (err as { code?: string }).code;
+  if (code === NatsErrorCode.NoResponders) {
+    return new AppError("unavailable", `${def.service} is not available`, undefined, {
+      cause: err,
+    });
+  }
+  if (code === NatsErrorCode.Timeout) {
+    return new AppError("timeout", `${def.service} did not answer in time`, undefined, {
+      cause: err,
+    });
+  }
+  return new AppError("unavailable", `cannot reach ${def.service}`, undefined, { cause: err });
+}
+
 /**
  * Calls an RPC with a validated payload and returns the validated answer. Failures
- * come back as AppError: no responders → `unavailable`, timeout → `timeout`, a
- * service error → the code it carried.
+ * come back as AppError: no responders, or NATS still reconnecting when the time is up
+ * (so nothing was sent) → `unavailable`, timeout → `timeout`, a service error → the
+ * code it carried. A request made while NATS reconnects waits for the link, and "no
+ * responders" just after a reconnect is retried (services come back one by one), both
+ * within `timeoutMs`.
  */
 export async function request<D extends RpcDef>(
   nc: NatsConnection,
@@ -69,25 +92,34 @@ export async function request<D extends RpcDef>(
   ctx: CallContext & { timeoutMs?: number } = {},
 ): Promise<z.output<D["response"]>> {
   const body = def.request.parse(payload);
+  const timeoutMs = ctx.timeoutMs ?? 5000;
+  const deadline = performance.now() + timeoutMs;
   let reply: Awaited<ReturnType<NatsConnection["request"]>>;
-  try {
-    reply = await nc.request(def.subject, encodeJson(body), {
-      timeout: ctx.timeoutMs ?? 5000,
-      headers: contextHeaders(ctx),
-    });
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code === NatsErrorCode.NoResponders) {
-      throw new AppError("unavailable", `${def.service} is not available`, undefined, {
-        cause: err,
-      });
+  for (;;) {
+    // While NATS reconnects, a request would be dropped unsent (see whenConnected): wait
+    // for the link instead; if it does not come back in time, nothing was sent.
+    if (!(await whenConnected(nc, deadline - performance.now())) || nc.isClosed()) {
+      throw new AppError("unavailable", `cannot reach ${def.service}: NATS is not connected`);
     }
-    if (code === NatsErrorCode.Timeout) {
-      throw new AppError("timeout", `${def.service} did not answer in time`, undefined, {
-        cause: err,
+    try {
+      reply = await nc.request(def.subject, encodeJson(body), {
+        timeout: Math.max(1, Math.round(deadline - performance.now())),
+        headers: contextHeaders(ctx),
       });
+      break;
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      // Just after a NATS restart the service may simply not have reconnected yet.
+      const retry =
+        code === NatsErrorCode.NoResponders &&
+        reconnectedWithin(nc, RECONNECT_GRACE_MS) &&
+        deadline - performance.now() > NO_RESPONDERS_RETRY_MS;
+      if (retry) {
+        await new Promise((r) => setTimeout(r, NO_RESPONDERS_RETRY_MS));
+        continue;
+      }
+      throw requestError(def, err);
     }
-    throw new AppError("unavailable", `cannot reach ${def.service}`, undefined, { cause: err });
   }
   const errCode = reply.headers?.get(HEADER.serviceErrorCode);
   if (errCode) {
