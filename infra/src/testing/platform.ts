@@ -189,7 +189,20 @@ export async function catalogueEvents(
     { url: natsUrl, name: "fault-test-integrator", ...integrator },
     logger,
   );
+  // Bounded: creating the reader's ephemeral consumer can hang while a node is down (2.9
+  // may place it on the dead replica); the caller retries with a new connection.
+  let deadline: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    deadline = setTimeout(() => reject(new Error("reading CATALOGUE_EVENTS hung")), 20_000);
+  });
   try {
+    return await Promise.race([late, readAll()]);
+  } finally {
+    clearTimeout(deadline);
+    if (!nc.isClosed()) await nc.close();
+  }
+
+  async function readAll() {
     const js = nc.jetstream();
     const jsm = await nc.jetstreamManager();
     const last = (await jsm.streams.info(STREAMS.catalogueEvents.name)).state.last_seq;
@@ -197,8 +210,6 @@ export async function catalogueEvents(
     const out: { seq: number; msgId: string | undefined; event: CatalogueEvent }[] = [];
     if (last === 0) return out;
     const messages = await consumer.consume();
-    // Bounded: a stream that never delivers its last message fails the read, not the run.
-    const deadline = setTimeout(() => messages.stop(), 20_000);
     for await (const m of messages) {
       out.push({
         seq: m.seq,
@@ -207,12 +218,9 @@ export async function catalogueEvents(
       });
       if (m.seq >= last) break;
     }
-    clearTimeout(deadline);
     if ((out.at(-1)?.seq ?? 0) < last)
       throw new Error(`read ${out.length} events of CATALOGUE_EVENTS up to ${last}`);
     return out;
-  } finally {
-    await nc.close();
   }
 }
 
