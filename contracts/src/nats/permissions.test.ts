@@ -64,6 +64,9 @@ describe("service permissions cover what the topology says each service uses", (
         const writes = b.owner === service;
         const reads = writes || (NATS_USE[service].verifiesTokens && b.owner === "auth");
         expect(pub(p, `$KV.${b.name}.key`), `writes ${b.name}`).toBe(writes);
+        expect(pub(p, `$JS.API.STREAM.MSG.GET.KV_${b.name}`), `leader-reads ${b.name}`).toBe(
+          writes,
+        );
         expect(pub(p, `$JS.API.DIRECT.GET.KV_${b.name}.$KV.${b.name}.key`), `reads ${b.name}`).toBe(
           reads,
         );

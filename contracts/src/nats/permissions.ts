@@ -214,6 +214,9 @@ export function servicePermissions(service: ServiceName, user: string = service)
     ...u.follows.flatMap((s) => ephemeralConsumerApi(s.name)),
     ...reads.flatMap(bucketReadApi),
     ...writes.map((b) => `$KV.${b.name}.>`),
+    // Leader reads of its own buckets: a direct get may be answered by a replica a
+    // moment behind, too late for a read that must see the latest write.
+    ...writes.map((b) => `${API}.STREAM.MSG.GET.${kvStream(b)}`),
     ...u.endsExhausted.flatMap((c) => [
       `${API}.STREAM.MSG.GET.${c.stream}`,
       `${API}.STREAM.MSG.DELETE.${c.stream}`,
