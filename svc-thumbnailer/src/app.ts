@@ -82,6 +82,7 @@ export async function startThumbnailer(
     // Deleted items' tombstones: no thumbnail survives a delete (see tombstones.ts).
     const tombstones = kvTombstones(
       await openBucket(kit.nc, BUCKETS.deletedMedia, { replicas: config.NATS_REPLICAS }),
+      jsm,
     );
     const handler = handleProcessingJob({
       js: kit.js,

@@ -1,5 +1,7 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import {
+  BUCKETS,
+  type JetStreamManager,
   type KV,
   type Logger,
   type MessageHandler,
@@ -24,16 +26,36 @@ export interface Tombstones {
   isDeleted(mediaId: string): Promise<boolean>;
 }
 
-export function kvTombstones(kv: KV): Tombstones {
+const bucket = BUCKETS.deletedMedia.name;
+
+/**
+ * Writes go through KV; reads ask the stream leader (STREAM.MSG.GET, last message of the
+ * key's subject), not a direct get, which on a replicated bucket any replica may answer
+ * — possibly one that has not applied the latest tombstone yet.
+ */
+export function kvTombstones(kv: KV, jsm: JetStreamManager): Tombstones {
   return {
     async bury(mediaId) {
       await kv.put(mediaId, new Date().toISOString());
     },
     async isDeleted(mediaId) {
-      const entry = await kv.get(mediaId);
-      return entry !== null && entry.operation === "PUT";
+      try {
+        const m = await jsm.streams.getMessage(`KV_${bucket}`, {
+          last_by_subj: `$KV.${bucket}.${mediaId}`,
+        });
+        const op = m.header?.get("KV-Operation");
+        return !op || op === "PUT"; // DEL/PURGE: not ours to write, but would mean "undone"
+      } catch (err) {
+        if (noMessage(err)) return false;
+        throw err;
+      }
     },
   };
+}
+
+function noMessage(err: unknown): boolean {
+  const e = err as { code?: string; api_error?: { err_code?: number } };
+  return e?.api_error?.err_code === 10037 || e?.code === "404";
 }
 
 /**
