@@ -38,7 +38,7 @@ beforeAll(async () => {
     makeMp4({ seconds: 1, size: "160x120" }),
   ]);
   admin = (await login(stack)).access_token;
-});
+}, 300_000); // five services start under tsx: slow on a loaded machine
 afterAll(async () => {
   // FAULTS_KEEP_LOGS=<dir>: keep the services' and servers' logs for a post-mortem.
   if (stack && process.env.FAULTS_KEEP_LOGS) {

@@ -33,7 +33,7 @@ beforeAll(async () => {
     "seed uploads published",
     120_000,
   );
-});
+}, 300_000); // five services start under tsx, then three uploads publish: slow on a loaded machine
 afterAll(async () => {
   await stack?.stop();
 });
