@@ -38,15 +38,17 @@ export async function ensureStream(
     num_replicas: opts.replicas,
     duplicate_window: nanos(2 * 60 * 1000),
   };
-  try {
-    const existing = await jsm.streams.info(def.name);
-    return (opts.service ?? def.owner) === def.owner
-      ? await jsm.streams.update(def.name, config)
-      : existing;
-  } catch (err) {
-    if (!isNotFound(err)) throw err;
-    return await jsm.streams.add(config);
-  }
+  return whileClusterSettles(async () => {
+    try {
+      const existing = await jsm.streams.info(def.name);
+      return (opts.service ?? def.owner) === def.owner
+        ? await jsm.streams.update(def.name, config)
+        : existing;
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      return await jsm.streams.add(config);
+    }
+  });
 }
 
 /** Creates or updates a durable pull consumer (idempotent). */
@@ -60,12 +62,31 @@ export async function ensureConsumer(jsm: JetStreamManager, def: ConsumerDef) {
     max_deliver: def.maxDeliver,
     max_ack_pending: def.maxAckPending,
   };
-  try {
-    await jsm.consumers.info(def.stream, def.durable);
-    return await jsm.consumers.update(def.stream, def.durable, config);
-  } catch (err) {
-    if (!isNotFound(err)) throw err;
-    return await jsm.consumers.add(def.stream, config);
+  return whileClusterSettles(async () => {
+    try {
+      await jsm.consumers.info(def.stream, def.durable);
+      return await jsm.consumers.update(def.stream, def.durable, config);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      return await jsm.consumers.add(def.stream, config);
+    }
+  });
+}
+
+/**
+ * Retries an idempotent JetStream API step that timed out or found no leader: on a cluster
+ * the meta leader may be busy or still being elected (a fresh cluster, a node just lost,
+ * a loaded machine), and a service should start anyway rather than exit.
+ */
+async function whileClusterSettles<T>(step: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await step();
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if ((code !== "TIMEOUT" && code !== "503") || i >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, 500 * i));
+    }
   }
 }
 
@@ -76,12 +97,14 @@ export async function openBucket(
   opts: TopologyOptions & { ttlMs?: number },
 ): Promise<KV> {
   const ttl = opts.ttlMs ?? def.ttlMs;
-  return nc.jetstream().views.kv(def.name, {
-    history: def.history,
-    replicas: opts.replicas,
-    ...(ttl > 0 ? { ttl } : {}),
-    description: def.description,
-  });
+  return whileClusterSettles(() =>
+    nc.jetstream().views.kv(def.name, {
+      history: def.history,
+      replicas: opts.replicas,
+      ...(ttl > 0 ? { ttl } : {}),
+      description: def.description,
+    }),
+  );
 }
 
 function isNotFound(err: unknown): boolean {
