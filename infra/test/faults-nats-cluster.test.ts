@@ -109,9 +109,12 @@ const nodeNamed = (name: string | undefined): ClusterNode => {
 it("loses no event, no token and no read when the CATALOGUE_EVENTS leader, then the stream-token KV leader, is killed", async () => {
   const { catalogue, ingest, streaming } = stack.services;
   // Every stream and bucket the services made is R3.
-  for await (const s of jsm.streams.list()) {
-    expect(s.config.num_replicas, s.config.name).toBe(3);
-  }
+  const replicas = await settledCluster("the stream list", async () => {
+    const out: [string, number][] = [];
+    for await (const s of jsm.streams.list()) out.push([s.config.name, s.config.num_replicas]);
+    return out;
+  });
+  for (const [name, n] of replicas) expect(n, name).toBe(3);
 
   // A published video and a token for it, issued before anything fails.
   const first = await uploadMultipart(ingest.url, admin, video, "before");
@@ -134,9 +137,9 @@ it("loses no event, no token and no read when the CATALOGUE_EVENTS leader, then 
     for (let i = 0; i < UPLOADS; i++) {
       if (i === KILL_AFTER) {
         // The hardest node to lose: the one leading the event stream (and maybe more).
-        const info = await jsm.streams.info(STREAMS.catalogueEvents.name);
-        victim = nodeNamed(info.cluster?.leader);
-        roles = await leaderships(victim.name);
+        victim = nodeNamed(await leaderOf(STREAMS.catalogueEvents.name));
+        const name = victim.name;
+        roles = await settledCluster("leaderships", () => leaderships(name));
         killedAt = Date.now();
         // Uploads already on the wire cross the kill.
         const inFlight = uploadMultipart(ingest.url, admin, video, `upload-${i}`);
@@ -293,7 +296,10 @@ function pressingPlay(mediaId: string, stop: { now: boolean }) {
 
 /** Waits (bounded) until a restarted node holds every stream up to date. */
 async function caughtUp(node: ClusterNode) {
-  const lastSeq = (await jsm.streams.info(STREAMS.catalogueEvents.name)).state.last_seq;
+  const lastSeq = await settledCluster(
+    "CATALOGUE_EVENTS info",
+    async () => (await jsm.streams.info(STREAMS.catalogueEvents.name)).state.last_seq,
+  );
   await settledCluster(`${node.name} to catch up`, async () => {
     const mine = (await localStreams(node)).get(STREAMS.catalogueEvents.name);
     if (mine === undefined || mine < lastSeq) throw new Error(`${node.name} at ${mine}/${lastSeq}`);
