@@ -2,7 +2,7 @@
 // being accepted. The five services run as real processes against an own nats-server with
 // the contracts' per-service users; nothing in the services is told about the restart.
 import { generateKeyPairSync } from "node:crypto";
-import { cp, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { MediaItem } from "@streamstack/contracts";
 import { decodeProtectedHeader } from "jose";
@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseMediaKey } from "../../svc-ingest/src/domain/media-key.ts";
 import { SERVICES } from "../src/service-env.ts";
 import { eventually, makeMp4, startTestStack, type TestStack } from "../src/testing/index.ts";
+import { keepLogs } from "../src/testing/platform.ts";
 import {
   allItems,
   call,
@@ -37,13 +38,10 @@ beforeAll(async () => {
     }),
     makeMp4({ seconds: 1, size: "160x120" }),
   ]);
-  admin = (await login(stack)).access_token;
+  admin = await login(stack);
 }, 300_000); // five services start under tsx: slow on a loaded machine
 afterAll(async () => {
-  // FAULTS_KEEP_LOGS=<dir>: keep the services' and servers' logs for a post-mortem.
-  if (stack && process.env.FAULTS_KEEP_LOGS) {
-    await cp(stack.logDir, process.env.FAULTS_KEEP_LOGS, { recursive: true });
-  }
+  await keepLogs(stack, "faults-nats-restart");
   await stack?.stop();
 });
 
@@ -189,7 +187,7 @@ describe.each([
 
 describe("after the restarts, every consume loop and KV watch has resumed", () => {
   it("a logout revocation still reaches the verifiers", async () => {
-    const { access_token } = await login(stack);
+    const access_token = await login(stack);
     const probes = [
       `${stack.services.catalogue.url}/api/v1/catalogue?limit=1`,
       `${stack.services.ingest.url}/api/v1/ingest/pipeline`,
@@ -225,7 +223,7 @@ describe("after the restarts, every consume loop and KV watch has resumed", () =
     await stack.services.auth.stop();
     await stack.services.auth.start();
     const restartMs = Date.now() - t0;
-    const { access_token } = await login(stack);
+    const access_token = await login(stack);
     expect(decodeProtectedHeader(access_token).kid).not.toBe(before);
 
     const published = (await allItems(stack, admin)).find((i) => i.status === "published");

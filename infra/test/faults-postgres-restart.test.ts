@@ -3,6 +3,7 @@
 import { ErrorBodySchema, type MediaItem } from "@streamstack/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, makeMp4, startTestStack, type TestStack } from "../src/testing/index.ts";
+import { keepLogs } from "../src/testing/platform.ts";
 import { allItems, call, login, pacedUpload, readyz, sleep } from "./faults-support.ts";
 
 const DB_SERVICES = ["catalogue", "auth"] as const;
@@ -16,7 +17,7 @@ beforeAll(async () => {
     makeMp4({ seconds: 1, size: "160x120" }),
   ]);
   stack = s;
-  admin = (await login(stack)).access_token;
+  admin = await login(stack);
   // Something to browse: three uploads with words to search for.
   for (const title of ["Orbit over the sea", "Orbital mechanics", "Harbour at night"]) {
     const a = await pacedUpload(stack.services.ingest.url, admin, mp4, {
@@ -35,6 +36,7 @@ beforeAll(async () => {
   );
 }, 300_000); // five services start under tsx, then three uploads publish: slow on a loaded machine
 afterAll(async () => {
+  await keepLogs(stack, "faults-postgres-restart");
   await stack?.stop();
 });
 

@@ -3,10 +3,10 @@
 import { request as httpRequest } from "node:http";
 import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { ErrorBodySchema, type MediaItem } from "@streamstack/contracts";
-import { CatalogueEvent, connectNats, createLogger, STREAMS } from "@streamstack/contracts/server";
 import { expect } from "vitest";
 import type { ServiceName } from "../src/service-env.ts";
 import { s3ClientConfig, type TestStack } from "../src/testing/index.ts";
+import { catalogueEvents, login as platformLogin } from "../src/testing/platform.ts";
 
 export interface Answer {
   status: number;
@@ -38,18 +38,9 @@ export function expectErrorShape(a: Answer, what: string) {
   return ErrorBodySchema.parse(a.body);
 }
 
-export async function login(
-  stack: TestStack,
-  who = stack.admin,
-): Promise<{ access_token: string; refresh_token: string }> {
-  const a = await call(`${stack.services.auth.url}/api/v1/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(who),
-  });
-  expect(a.status, a.text).toBe(200);
-  return a.body as { access_token: string; refresh_token: string };
-}
+/** Logs in at the stack's auth (the admin by default); returns the access token. */
+export const login = (stack: TestStack, who = stack.admin) =>
+  platformLogin(stack.services.auth.url, who);
 
 export const readyz = async (stack: TestStack, name: ServiceName) => {
   try {
@@ -95,31 +86,13 @@ export async function mediaObjects(stack: TestStack): Promise<string[]> {
 
 /** media id → how many `published` events CATALOGUE_EVENTS holds for it (read as the integrator). */
 export async function publishedEventCounts(stack: TestStack): Promise<Map<string, number>> {
-  const user = stack.nats.users?.integrator;
-  const nc = await connectNats(
-    { url: stack.nats.url, user: user?.user, password: user?.password, name: "faults-test" },
-    createLogger("faults-test", "silent"),
-  );
+  const integrator = stack.nats.users?.integrator;
+  if (!integrator) throw new Error("the stack has no NATS users");
   const counts = new Map<string, number>();
-  try {
-    const js = nc.jetstream();
-    const jsm = await nc.jetstreamManager();
-    const last = (await jsm.streams.info(STREAMS.catalogueEvents.name)).state.last_seq;
-    const consumer = await js.consumers.get(STREAMS.catalogueEvents.name); // ordered, from the start
-    let seq = 0;
-    while (seq < last) {
-      const batch = await consumer.fetch({ max_messages: 500, expires: 2000 });
-      for await (const m of batch) {
-        seq = m.info.streamSequence;
-        const event = CatalogueEvent.parse(m.json());
-        if (event.type === "media.published") {
-          const id = event.media.id;
-          counts.set(id, (counts.get(id) ?? 0) + 1);
-        }
-      }
+  for (const { event } of await catalogueEvents(stack.nats.url, integrator)) {
+    if (event.type === "media.published") {
+      counts.set(event.media.id, (counts.get(event.media.id) ?? 0) + 1);
     }
-  } finally {
-    await nc.close();
   }
   return counts;
 }
