@@ -154,6 +154,8 @@ describe.each([
         const r = await eventually(
           async () => {
             const a = await readyz(stack, name);
+            // No answer at all: the process died (its log is in .test-artifacts/).
+            expect(a.status, `${name} is not answering: ${a.text}`).not.toBe(0);
             return a.status === 503 && a;
           },
           `${name} /readyz 503 while Postgres is down`,
