@@ -94,10 +94,20 @@ function ensureNodeModules() {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
+/** npm ci runs it as postinstall; this catches a checkout installed before it existed. */
+function ensurePatchedDependencies() {
+  const result = spawnSync(process.execPath, [join(root, "infra/bin/patch-deps.mjs")], {
+    cwd: root,
+    stdio: "inherit",
+  });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
 /** Exits the process with a clear message when something cannot be made ready. */
 export function ensure({ chromium = false, validators = chromium } = {}) {
   ensureSystemPackages(chromium, validators);
   ensureNodeModules();
+  ensurePatchedDependencies();
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
