@@ -7,9 +7,9 @@ import {
   STREAMS,
   UploadAccepted,
 } from "@streamstack/contracts/server";
+import { makeMp4 } from "@streamstack/infra";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auth, tusCreate, tusPatch, uploadMultipart } from "./http.ts";
-import { makeMp4 } from "./media.ts";
 import { eventually, type IngestWorld, startFakeCatalogue, startIngestWorld } from "./support.ts";
 
 describe("media cleanup on catalogue.events.media.deleted", () => {

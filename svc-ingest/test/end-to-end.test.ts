@@ -1,11 +1,10 @@
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { CatalogueEnv, type RunningCatalogue, startCatalogue } from "@streamstack/catalogue";
 import { type MediaItem, RPC, request, UploadAccepted } from "@streamstack/contracts/server";
-import { createTestDatabase } from "@streamstack/infra";
+import { createTestDatabase, makeMp4 } from "@streamstack/infra";
 import { startThumbnailer, type Thumbnailer, ThumbnailerEnv } from "@streamstack/thumbnailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auth, tusCreate, tusPatch, uploadMultipart } from "./http.ts";
-import { makeMp4 } from "./media.ts";
 import { eventually, type IngestWorld, logger, sha256, startIngestWorld } from "./support.ts";
 
 /** Ingest with the real catalogue (Postgres) and the real thumbnailer (ffmpeg) behind it. */

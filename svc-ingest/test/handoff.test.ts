@@ -1,7 +1,7 @@
 import { ensureStream, STREAMS, UploadAccepted } from "@streamstack/contracts/server";
+import { makeMp4 } from "@streamstack/infra";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { tusCreate, tusHead, tusPatch, uploadMultipart } from "./http.ts";
-import { makeMp4 } from "./media.ts";
 import { type IngestWorld, startFakeCatalogue, startIngestWorld } from "./support.ts";
 
 type FakeCatalogue = Awaited<ReturnType<typeof startFakeCatalogue>>;

@@ -1,6 +1,6 @@
+import { makeMp4, makePaddedMp4 } from "@streamstack/infra";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tusCreate, tusPatch, uploadMultipart } from "./http.ts";
-import { makeMp4, makePaddedMp4 } from "./media.ts";
 import { type IngestWorld, startFakeCatalogue, startIngestWorld } from "./support.ts";
 
 // What operators read on ingest's /metrics: file bytes received per path, how uploads

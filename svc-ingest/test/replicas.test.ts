@@ -1,8 +1,8 @@
 import { request as httpRequest } from "node:http";
+import { makePaddedMp4 } from "@streamstack/infra";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningIngest, startIngest } from "../src/app.ts";
 import { auth, tusCreate, tusHead, tusPatch, tusPatchCut } from "./http.ts";
-import { makePaddedMp4 } from "./media.ts";
 import {
   type IngestWorld,
   logger,

@@ -1,6 +1,6 @@
+import { makePaddedMp4 } from "@streamstack/infra";
 import * as tus from "tus-js-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makePaddedMp4 } from "./media.ts";
 import { type IngestWorld, sha256, startFakeCatalogue, startIngestWorld } from "./support.ts";
 
 const MiB = 1024 * 1024;

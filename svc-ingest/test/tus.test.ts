@@ -1,7 +1,7 @@
 import { UploadAccepted } from "@streamstack/contracts";
+import { makePaddedMp4 } from "@streamstack/infra";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auth, tusCreate, tusHead, tusPatch, tusPatchCut } from "./http.ts";
-import { makePaddedMp4 } from "./media.ts";
 import {
   eventually,
   type IngestWorld,

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { UploadAccepted } from "@streamstack/contracts";
+import { makeMp4 } from "@streamstack/infra";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { uploadChunked, uploadMultipart } from "./http.ts";
-import { makeMp4 } from "./media.ts";
 import { type IngestWorld, sha256, startFakeCatalogue, startIngestWorld } from "./support.ts";
 
 // Above two S3 parts, so the chunked 413 aborts a multipart upload already under way.

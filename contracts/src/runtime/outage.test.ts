@@ -40,3 +40,26 @@ describe("toAppError", () => {
     expect(toAppError(new TypeError("x is undefined")).code).toBe("internal");
   });
 });
+
+describe("isDependencyOutage for S3 (AWS SDK errors)", () => {
+  const sdkError = (name: string, fault: string, status: number) =>
+    Object.assign(new Error(name), { name, $fault: fault, $metadata: { httpStatusCode: status } });
+
+  it("is true for a refused connection, a hang-up, a timeout, an S3 5xx, wrapped or not", () => {
+    const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), {
+      code: "ECONNREFUSED",
+      $metadata: { attempts: 3 },
+    });
+    expect(isDependencyOutage(refused)).toBe(true);
+    expect(isDependencyOutage(new Error("socket hang up"))).toBe(true);
+    expect(isDependencyOutage(Object.assign(new Error("t"), { name: "TimeoutError" }))).toBe(true);
+    expect(isDependencyOutage(sdkError("SlowDown", "server", 503))).toBe(true);
+    expect(isDependencyOutage(sdkError("InternalError", "server", 500))).toBe(true);
+    expect(isDependencyOutage(new Error("wrapped", { cause: refused }))).toBe(true);
+  });
+
+  it("is false for a client-side S3 error", () => {
+    expect(isDependencyOutage(sdkError("AccessDenied", "client", 403))).toBe(false);
+    expect(isDependencyOutage(sdkError("NoSuchKey", "client", 404))).toBe(false);
+  });
+});

@@ -1,6 +1,7 @@
 import { AppError } from "../errors.ts";
 
-// Node socket errors and postgres.js's own codes for a server that cannot be reached.
+// Node socket (and undici) errors and postgres.js's own codes for a server that cannot be
+// reached.
 const CONNECTION_CODES = new Set([
   "ECONNREFUSED",
   "ECONNRESET",
@@ -9,6 +10,8 @@ const CONNECTION_CODES = new Set([
   "EHOSTUNREACH",
   "ENETUNREACH",
   "EAI_AGAIN",
+  "ENOTFOUND",
+  "UND_ERR_SOCKET",
   "CONNECTION_CLOSED",
   "CONNECTION_ENDED",
   "CONNECTION_DESTROYED",
@@ -23,10 +26,27 @@ const CONNECTION_CODES = new Set([
 const isUnavailableSqlState = (code: string) =>
   code.startsWith("08") || ["57P01", "57P02", "57P03", "53300"].includes(code);
 
+/** What the AWS SDK puts on an S3 error: who was at fault, and the HTTP status. */
+interface SdkError {
+  name?: unknown;
+  message?: unknown;
+  $fault?: unknown;
+  $metadata?: { httpStatusCode?: number };
+}
+
+/** S3 answered with a server fault or a 5xx, the SDK gave up waiting, or the socket hung up. */
+function isStorageFault(e: SdkError): boolean {
+  if (e.name === "TimeoutError") return true;
+  if (typeof e.message === "string" && /socket hang up/i.test(e.message)) return true;
+  const status = e.$metadata?.httpStatusCode;
+  return e.$metadata !== undefined && (e.$fault === "server" || (status ?? 0) >= 500);
+}
+
 /**
  * Whether `err` (or an error it wraps: drizzle's DrizzleQueryError carries the driver's
  * error as `cause`) means a dependency cannot be reached right now — the database is
- * stopped, restarting or dropped the connection. Such a failure is an outage, not a bug.
+ * stopped, restarting or dropped the connection; S3 is down or answers 5xx. Such a failure
+ * is an outage, not a bug.
  */
 export function isDependencyOutage(err: unknown): boolean {
   let e: unknown = err;
@@ -34,6 +54,7 @@ export function isDependencyOutage(err: unknown): boolean {
     const code = (e as { code?: unknown }).code;
     if (typeof code === "string" && (CONNECTION_CODES.has(code) || isUnavailableSqlState(code)))
       return true;
+    if (isStorageFault(e as SdkError)) return true;
     if (e instanceof AggregateError && e.errors.some(isDependencyOutage)) return true;
     e = e.cause;
   }

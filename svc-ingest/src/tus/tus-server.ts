@@ -1,9 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { AppError, isAppError, type UploadAccepted } from "@streamstack/contracts/server";
+import {
+  AppError,
+  isAppError,
+  isDependencyOutage,
+  type UploadAccepted,
+} from "@streamstack/contracts/server";
 import { Server } from "@tus/server";
 import type { Locker, Upload } from "@tus/utils";
 import { mediaKey, parseMediaKey } from "../domain/media-key.ts";
-import { isStorageOutage } from "../domain/storage-outage.ts";
 import { readTusMetadata } from "../domain/tus-metadata.ts";
 import { assertContainerMatches, SNIFF_BYTES } from "../domain/video-format.ts";
 import { type HandoffDeps, handOff } from "../handoff/handoff.ts";
@@ -77,7 +81,7 @@ export function createTusServer(
       // tus answers any other failure with a plain 500; S3 being down is a 503 to retry.
       const known = isAppError(err)
         ? err
-        : isStorageOutage(err)
+        : isDependencyOutage(err)
           ? new AppError("unavailable", "storage is unavailable; resume the upload shortly")
           : undefined;
       if (!known) return undefined;
