@@ -163,19 +163,30 @@ function uploadAcross(
         "transfer-encoding": "chunked",
       },
     });
+    // The server answers as soon as S3 fails and then drains the unread rest only briefly
+    // (the Hono adapter: 500 ms) before closing, so a client still sending may see its
+    // socket fail right after the answer arrived: keep whatever of the answer came.
+    let answer: { status: number; contentType?: string; chunks: Buffer[] } | undefined;
+    const settle = () => {
+      if (!answer) return;
+      const text = Buffer.concat(answer.chunks).toString();
+      let body: unknown = text;
+      try {
+        body = JSON.parse(text);
+      } catch {}
+      resolve({ status: answer.status, body, contentType: answer.contentType });
+    };
     req.on("response", (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => {
-        const text = Buffer.concat(chunks).toString();
-        let body: unknown = text;
-        try {
-          body = JSON.parse(text);
-        } catch {}
-        resolve({ status: res.statusCode ?? 0, body, contentType: res.headers["content-type"] });
-      });
+      answer = {
+        status: res.statusCode ?? 0,
+        contentType: res.headers["content-type"],
+        chunks: [],
+      };
+      res.on("data", (c: Buffer) => answer?.chunks.push(c));
+      res.on("end", settle);
+      res.on("error", settle);
     });
-    req.on("error", (err) => resolve({ cut: err.message }));
+    req.on("error", (err) => (answer ? settle() : resolve({ cut: err.message })));
     const write = async (bytes: Buffer) => {
       for (let at = 0; at < bytes.length; at += 256 * 1024) {
         if (req.destroyed) return;
@@ -246,9 +257,11 @@ describe("S3 outage", () => {
     } finally {
       await s3Up();
     }
-    expect("status" in during, `no answer at all: ${JSON.stringify(during)}`).toBe(true);
+    // Mid-body, the 503 may reach a client that is still sending only as a closed
+    // connection (the server cannot read 16 MiB more for it); either way nothing is stored.
     if ("status" in during)
       expectUnavailable(during.status, during.body, "upload across the outage", during.contentType);
+    else expect(during.cut).toMatch(/EPIPE|ECONNRESET|socket hang up/);
     expectUnavailable(
       down.status,
       down.body,
