@@ -28,13 +28,15 @@ export const IngestEnv = BaseEnv.extend(S3Env.shape).extend({
   /**
    * tus path: parts are held in memory until S3 has them, at most this many at once over
    * all uploads (in flight plus the ones being filled): memory ≤ size × concurrency.
+   * 6: five parts in flight while the next fills — with 5, tus kept up with a direct
+   * lib-storage upload only 0.89× (1 GiB, quiet machine); with 6, 1.02× (+48 MB RSS bound).
    */
   TUS_PART_BYTES: z.coerce
     .number()
     .int()
     .min(5 * MiB)
     .default(8 * MiB),
-  TUS_PART_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(5),
+  TUS_PART_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(6),
   /** An unfinished tus upload untouched this long is removed (with its S3 parts). */
   TUS_EXPIRATION_MS: ms(24 * 60 * 60 * 1000, 1000),
   TUS_CLEANUP_INTERVAL_MS: ms(60 * 60 * 1000),
