@@ -47,6 +47,7 @@ export {
   ensureStream,
   openBucket,
   type TopologyOptions,
+  whileClusterSettles,
 } from "./nats/jetstream.ts";
 export {
   ensuredStreams,

@@ -2,7 +2,7 @@ import { createLocalJWKSet, type JWTVerifyGetKey, errors as joseErrors, jwtVerif
 import type { KV, KvEntry, NatsConnection } from "nats";
 import type { Logger } from "pino";
 import { AppError } from "../errors.ts";
-import { openBucket } from "../nats/jetstream.ts";
+import { openBucket, whileClusterSettles } from "../nats/jetstream.ts";
 import { BUCKETS, JWKS_KEY } from "../nats/topology.ts";
 import { AccessClaims, Jwks, Revocation, type Role } from "../schemas/auth.ts";
 
@@ -117,25 +117,10 @@ async function watchInitialized(
   const initialized = new Promise<void>((resolve) => {
     ready = resolve;
   });
-  const iter = await watchRetrying(kv, key, () => ready());
+  const iter = await whileClusterSettles(() => kv.watch({ key, initializedFn: () => ready() }), 8);
   void (async () => {
     for await (const e of iter) onEntry(e);
   })();
   await initialized;
   return () => iter.stop();
-}
-
-/**
- * `kv.watch` creates an ephemeral consumer. nats-server 2.9 may place it on a replica that
- * is down (R3 with one node lost: about one try in three) and the request then times out,
- * so a service started during a node outage would exit; another try lands elsewhere.
- */
-async function watchRetrying(kv: KV, key: string, initializedFn: () => void, attempts = 8) {
-  for (let i = 1; ; i++) {
-    try {
-      return await kv.watch({ key, initializedFn });
-    } catch (err) {
-      if ((err as { code?: string }).code !== "TIMEOUT" || i >= attempts) throw err;
-    }
-  }
 }

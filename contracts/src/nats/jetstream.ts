@@ -76,9 +76,12 @@ export async function ensureConsumer(jsm: JetStreamManager, def: ConsumerDef) {
 /**
  * Retries an idempotent JetStream API step that timed out or found no leader: on a cluster
  * the meta leader may be busy or still being elected (a fresh cluster, a node just lost,
- * a loaded machine), and a service should start anyway rather than exit.
+ * a loaded machine), and a service should start anyway rather than exit. Creating an
+ * ephemeral consumer (a KV watch, a live feed) is such a step too: nats-server 2.9 may
+ * place it on a replica that is down (R3 with one node lost: about one try in three),
+ * and another try lands elsewhere.
  */
-async function whileClusterSettles<T>(step: () => Promise<T>, attempts = 5): Promise<T> {
+export async function whileClusterSettles<T>(step: () => Promise<T>, attempts = 5): Promise<T> {
   for (let i = 1; ; i++) {
     try {
       return await step();

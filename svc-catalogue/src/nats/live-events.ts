@@ -4,6 +4,7 @@ import {
   type JetStreamManager,
   STREAMS,
   SUBJECTS,
+  whileClusterSettles,
 } from "@streamstack/contracts/server";
 
 export interface LiveEvent {
@@ -29,15 +30,18 @@ export async function followCatalogueEvents(
   afterSeq?: number,
 ): Promise<LiveEventFeed> {
   const stream = STREAMS.catalogueEvents.name;
-  const { state } = await nats.jsm.streams.info(stream);
-  const next = state.last_seq + 1;
-  const start =
-    afterSeq === undefined ? next : Math.min(next, Math.max(afterSeq + 1, next - MAX_REPLAY));
-  const consumer = await nats.js.consumers.get(stream, {
-    filterSubjects: SUBJECTS.catalogueEvents,
-    opt_start_seq: start,
+  // With a cluster node down, the ephemeral consumer may land on it: try again elsewhere.
+  const { consumer, messages } = await whileClusterSettles(async () => {
+    const { state } = await nats.jsm.streams.info(stream);
+    const next = state.last_seq + 1;
+    const start =
+      afterSeq === undefined ? next : Math.min(next, Math.max(afterSeq + 1, next - MAX_REPLAY));
+    const consumer = await nats.js.consumers.get(stream, {
+      filterSubjects: SUBJECTS.catalogueEvents,
+      opt_start_seq: start,
+    });
+    return { consumer, messages: await consumer.consume() };
   });
-  const messages = await consumer.consume();
   return {
     async *[Symbol.asyncIterator]() {
       for await (const m of messages) {
