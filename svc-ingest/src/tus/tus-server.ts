@@ -84,7 +84,11 @@ export function createTusServer(
         : isDependencyOutage(err)
           ? new AppError("unavailable", "storage is unavailable; resume the upload shortly")
           : undefined;
-      if (!known) return undefined;
+      if (!known) {
+        const status = (err as { status_code?: number }).status_code ?? 500;
+        if (status >= 500) deps.logger.error({ err }, "tus: request failed"); // a plain 500
+        return undefined;
+      }
       if (!isAppError(err)) deps.logger.warn({ err }, "tus: storage unavailable");
       // Only the status and body can be returned here; the body is JSON, so say so on the
       // Node response (tus's own answer carries no Content-Type to override it).
