@@ -2,6 +2,7 @@
 // upload, wait for publication, get a stream token, read byte ranges; and read the
 // integrator's view of CATALOGUE_EVENTS. Each call answers what happened (status, bytes
 // received vs announced) rather than throwing, so a test can count failures during a fault.
+import { randomUUID } from "node:crypto";
 import { cp, rm } from "node:fs/promises";
 import { request as httpRequest } from "node:http";
 import { resolve } from "node:path";
@@ -12,6 +13,7 @@ import {
   type MediaItem,
   STREAMS,
 } from "@streamstack/contracts/server";
+import { AckPolicy, DeliverPolicy } from "nats";
 import { eventually } from "./eventually.ts";
 
 /** An answer as received: status, JSON body if any. */
@@ -177,8 +179,8 @@ export const wholeRange = (r: RangeRead) =>
   r.status === 206 && !r.aborted && r.received === r.announced;
 
 /**
- * Every event in CATALOGUE_EVENTS, read as the integrator reads them (an ordered consumer
- * from the first sequence), parsed with the contract's schema.
+ * Every event in CATALOGUE_EVENTS, read as the integrator reads them (a durable consumer
+ * from the first sequence, deleted after), parsed with the contract's schema.
  */
 export async function catalogueEvents(
   natsUrl: string,
@@ -189,8 +191,11 @@ export async function catalogueEvents(
     { url: natsUrl, name: "fault-test-integrator", ...integrator },
     logger,
   );
-  // Bounded: creating the reader's ephemeral consumer can hang while a node is down (2.9
-  // may place it on the dead replica); the caller retries with a new connection.
+  // A durable consumer, not an ephemeral one: on 2.9 an ephemeral is R1 and may be placed on
+  // a node that is down, where its creation or its first pull hangs; a durable inherits the
+  // stream's replicas and keeps working with a quorum. Bounded all the same; the caller
+  // retries with a new connection.
+  const name = `fault-test-reader-${randomUUID().slice(0, 8)}`;
   let deadline: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
     deadline = setTimeout(() => reject(new Error("reading CATALOGUE_EVENTS hung")), 20_000);
@@ -199,17 +204,27 @@ export async function catalogueEvents(
     return await Promise.race([late, readAll()]);
   } finally {
     clearTimeout(deadline);
-    if (!nc.isClosed()) await nc.close();
+    if (!nc.isClosed()) {
+      const jsm = await nc.jetstreamManager().catch(() => undefined);
+      await jsm?.consumers.delete(STREAMS.catalogueEvents.name, name).catch(() => undefined);
+      await nc.close();
+    }
   }
 
   async function readAll() {
+    const stream = STREAMS.catalogueEvents.name;
     const js = nc.jetstream();
     const jsm = await nc.jetstreamManager();
-    const last = (await jsm.streams.info(STREAMS.catalogueEvents.name)).state.last_seq;
-    const consumer = await js.consumers.get(STREAMS.catalogueEvents.name);
+    const last = (await jsm.streams.info(stream)).state.last_seq;
     const out: { seq: number; msgId: string | undefined; event: CatalogueEvent }[] = [];
     if (last === 0) return out;
-    const messages = await consumer.consume();
+    await jsm.consumers.add(stream, {
+      durable_name: name,
+      ack_policy: AckPolicy.None,
+      deliver_policy: DeliverPolicy.All,
+      inactive_threshold: 120_000_000_000, // 2 min in ns: gone even if the delete is lost
+    });
+    const messages = await (await js.consumers.get(stream, name)).consume();
     for await (const m of messages) {
       out.push({
         seq: m.seq,
