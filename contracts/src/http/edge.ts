@@ -53,6 +53,10 @@ export function createEdge(opts: { logger: Logger; metrics: Metrics }): Hono<Edg
   app.onError((err, c) => {
     if (isAppError(err)) {
       if (err.code === "internal") c.var.log.error({ err }, "request failed");
+      if (err.code === "unavailable" && err.cause) {
+        // Which dependency failed and how, for the operator: the client only sees "retry".
+        c.var.log.warn({ err: String(err.cause), message: err.message }, "dependency unavailable");
+      }
       if (err.code === "too_many_requests" && typeof err.details === "object" && err.details) {
         const retry = (err.details as { retry_after_s?: number }).retry_after_s;
         if (retry) c.header("Retry-After", String(retry));

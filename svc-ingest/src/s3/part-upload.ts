@@ -1,4 +1,5 @@
 import { Readable } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
 import {
   AbortMultipartUploadCommand,
   type CompletedPart,
@@ -8,6 +9,7 @@ import {
   type S3Client,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
+import { isDependencyOutage } from "@streamstack/contracts/server";
 
 /** A part as it arrived: the body's own chunks, never copied into one buffer. */
 export interface ChunkedPart {
@@ -47,6 +49,31 @@ export function partBody(part: ChunkedPart): Readable {
   return Readable.from(part.chunks);
 }
 
+/** Waits before the 2nd and 3rd attempt of a part whose connection failed. */
+export const PART_RETRY_DELAYS_MS = [200, 1_000] as const;
+
+/**
+ * Sends a part again, with a fresh body, when the connection failed or S3 answered 5xx.
+ * The SDK never retries a streamed body (it cannot rewind it), but a part held as its
+ * chunks can be sent anew. Under 20 concurrent uploads s3rver now and then resets a
+ * pooled connection; before this, one reset failed a whole upload with 503. A real
+ * outage still fails, after the last attempt (about 1.2 s later).
+ */
+export async function sendPartAgainOnFault<T>(
+  send: () => Promise<T>,
+  delaysMs: readonly number[] = PART_RETRY_DELAYS_MS,
+): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await send();
+    } catch (err) {
+      const delay = delaysMs[attempt];
+      if (delay === undefined || !isDependencyOutage(err)) throw err;
+      await sleep(delay);
+    }
+  }
+}
+
 /**
  * Streams `body` into S3 as lib-storage's `Upload` does — one PutObject when it fits in
  * one part, else a multipart upload with `queueSize` parts in flight, aborted on any
@@ -69,12 +96,14 @@ export async function uploadInParts(
   let nextPartNumber = 1;
 
   const send = async (part: ChunkedPart, PartNumber: number) => {
-    const { ETag } = await s3.send(
-      new UploadPartCommand({
-        ...{ Bucket: target.Bucket, Key: target.Key, UploadId: uploadId, PartNumber },
-        Body: partBody(part),
-        ContentLength: part.bytes,
-      }),
+    const { ETag } = await sendPartAgainOnFault(() =>
+      s3.send(
+        new UploadPartCommand({
+          ...{ Bucket: target.Bucket, Key: target.Key, UploadId: uploadId, PartNumber },
+          Body: partBody(part),
+          ContentLength: part.bytes,
+        }),
+      ),
     );
     done.push({ ETag, PartNumber });
   };
@@ -103,8 +132,10 @@ export async function uploadInParts(
     });
     if (!uploadId) {
       const only = pending ?? { chunks: [], bytes: 0 };
-      await s3.send(
-        new PutObjectCommand({ ...target, Body: partBody(only), ContentLength: only.bytes }),
+      await sendPartAgainOnFault(() =>
+        s3.send(
+          new PutObjectCommand({ ...target, Body: partBody(only), ContentLength: only.bytes }),
+        ),
       );
       return;
     }

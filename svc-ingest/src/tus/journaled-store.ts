@@ -4,6 +4,7 @@ import { Readable } from "node:stream";
 import type { Part } from "@aws-sdk/client-s3";
 import { type MetadataValue, S3Store } from "@tus/s3-store";
 import { ERRORS } from "@tus/utils";
+import { sendPartAgainOnFault } from "../s3/part-upload.ts";
 
 /** Where the part journals of unfinished tus uploads live (one small JSON each). */
 export const TUS_JOURNAL_PREFIX = "_ingest/tus/";
@@ -141,15 +142,17 @@ export class JournaledS3Store extends S3Store {
     bytes: number,
     partNumber: number,
   ) {
-    const { ETag } = await this.client.uploadPart({
-      Bucket: this.bucket,
-      Key: metadata.file.id,
-      UploadId: metadata["upload-id"],
-      PartNumber: partNumber,
-      // A stream of the chunks as they came, with the length S3 needs up front.
-      Body: Readable.from(chunks),
-      ContentLength: bytes,
-    });
+    const { ETag } = await sendPartAgainOnFault(() =>
+      this.client.uploadPart({
+        Bucket: this.bucket,
+        Key: metadata.file.id,
+        UploadId: metadata["upload-id"],
+        PartNumber: partNumber,
+        // A stream of the chunks as they came, with the length S3 needs up front.
+        Body: Readable.from(chunks),
+        ContentLength: bytes,
+      }),
+    );
     await this.recordPart(metadata.file.id, {
       PartNumber: partNumber,
       ETag: ETag ?? "",
