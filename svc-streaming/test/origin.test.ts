@@ -148,6 +148,46 @@ describe("raw S3 connections", () => {
     expect(s3.connections()).toBe(2);
   });
 
+  it("sends that GET again on a new connection, not on another kept one closing too", async () => {
+    // Two connections go idle together; the server closes both (its keep-alive timeout
+    // fires for both at once) and the client only learns it by using them.
+    const held: net.Socket[] = [];
+    const s3 = await scriptedServer((c, n, socket) => {
+      if (n > 1) return socket.destroy();
+      if (c > 2) return ok(socket, "fresh");
+      held.push(socket); // the first two answers wait until both connections exist
+      if (held.length === 2) for (const s of held) ok(s, "fresh");
+    });
+    const pool = createOriginConnections({ host: "127.0.0.1", port: s3.port, maxIdle: 4 });
+    closers.push(() => pool.close());
+    const base = await front((req) => pool.get("/o", [], cancellationOf(req)));
+    const both = await Promise.all([fetch(base), fetch(base)]);
+    expect(await Promise.all(both.map((r) => r.text()))).toEqual(["fresh", "fresh"]);
+    expect(await (await fetch(base)).text()).toBe("fresh");
+    expect(s3.connections()).toBe(3);
+  });
+
+  it("does not reuse a connection idle for longer than idleMs, even if its timer is late", async () => {
+    const s3 = await scriptedServer((_c, n, socket) => ok(socket, `answer ${n}`));
+    const pool = createOriginConnections({
+      host: "127.0.0.1",
+      port: s3.port,
+      maxIdle: 4,
+      idleMs: 50,
+    });
+    closers.push(() => pool.close());
+    const request = () => pool.get("/o", [], { cancelled: false, onCancel: undefined });
+    const first = await request();
+    first.discard(); // body read whole with the head: the connection goes back to the pool
+    // A busy event loop: the idle timer cannot fire before the next request takes a connection.
+    const until = Date.now() + 100;
+    while (Date.now() < until);
+    const second = await request();
+    second.discard();
+    expect(second.statusCode).toBe(200);
+    expect(s3.connections()).toBe(2);
+  });
+
   it("keeps a connection whose body was read whole, drops one with unread body", async () => {
     const big = "0123456789".repeat(200_000);
     const s3 = await scriptedServer((_c, n, socket) => ok(socket, n === 1 ? "0123456789" : big));

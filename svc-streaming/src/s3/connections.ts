@@ -17,6 +17,8 @@ interface Connection {
   onGone: ((err: Error) => void) | undefined;
   /** Served a request before: it may have gone stale while idle. */
   reused: boolean;
+  /** When it went back to the pool (wall clock). */
+  idleSince: number;
   error: Error | undefined;
 }
 
@@ -62,6 +64,7 @@ export function createOriginConnections(opts: {
       onBytes: undefined,
       onGone: undefined,
       reused: false,
+      idleSince: 0,
       error: undefined,
     };
     conn.socket = net.connect({
@@ -102,26 +105,42 @@ export function createOriginConnections(opts: {
     }
     conn.socket.setTimeout(idleMs);
     conn.socket.resume();
+    conn.idleSince = Date.now();
     idle.push(conn);
+  }
+
+  /**
+   * The most recently used idle connection that has not been idle for `idleMs`, judged by
+   * the clock when it is taken: on a busy event loop the idle timer fires late, and a
+   * connection past the server's own keep-alive timeout is one it may be closing now.
+   */
+  function takeIdle(): Connection | undefined {
+    for (let conn = idle.pop(); conn; conn = idle.pop()) {
+      if (!conn.socket.destroyed && Date.now() - conn.idleSince < idleMs) return conn;
+      conn.socket.destroy();
+    }
+    return undefined;
   }
 
   function get(
     path: string,
     headers: [string, string][],
     cancellation: Cancellable,
-    retry = true,
+    again = false,
   ): Promise<OriginResponse> {
     return new Promise((resolve, reject) => {
       if (cancellation.cancelled) return reject(new Error("cancelled before the S3 request"));
-      const conn = idle.pop() ?? connect();
+      const conn = (!again && takeIdle()) || connect();
       const stale = conn.reused;
       conn.reused = true;
       conn.socket.setTimeout(0);
       let pending: Buffer | undefined;
       conn.onGone = (err) => {
-        // A kept connection the server closed while idle: GET is safe to send again.
-        if (stale && pending === undefined && retry && !cancellation.cancelled) {
-          resolve(get(path, headers, cancellation, false));
+        // A kept connection the server closed while idle: GET is safe to send again, on a
+        // new connection — the other idle ones may be closing too (a server closes every
+        // connection that went idle with this one at the same time).
+        if (stale && pending === undefined && !again && !cancellation.cancelled) {
+          resolve(get(path, headers, cancellation, true));
         } else reject(err);
       };
       conn.onBytes = (bytes) => {
