@@ -23,6 +23,7 @@ import {
   login,
   type RangeRead,
   rangeRead,
+  rawMultipartUpload,
   settled,
   streamToken,
   uploadMultipart,
@@ -138,69 +139,19 @@ function readAcross(url: string, range: string, during: () => Promise<void>): Pr
 
 /**
  * `POST /upload` (multipart, chunked) of `file`: the first `pauseAt` bytes, then `during()`
- * (S3 dies), then the rest. Resolves with the answer, also when the server answers early
- * and hangs up on the unread rest; `cut` when no answer came at all.
+ * (S3 dies), then the rest. The server answers as soon as S3 fails and drains the unread
+ * rest only briefly (the Hono adapter: 500 ms) before closing, so the client may see its
+ * socket fail right after the answer; rawMultipartUpload keeps an answer that came.
  */
-function uploadAcross(
-  file: Buffer,
-  pauseAt: number,
-  during: () => Promise<void>,
-): Promise<{ status: number; body: unknown; contentType?: string } | { cut: string }> {
-  const boundary = "----fault-test-boundary";
-  const open = Buffer.from(
-    `--${boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\nacross\r\n` +
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="across.mp4"\r\n` +
-      "Content-Type: video/mp4\r\n\r\n",
-  );
-  const close = Buffer.from(`\r\n--${boundary}--\r\n`);
-  return new Promise((resolve) => {
-    const req = httpRequest(`${stack.services.ingest.url}/api/v1/ingest/upload`, {
-      method: "POST",
-      agent: false,
-      headers: {
-        authorization: `Bearer ${admin}`,
-        "content-type": `multipart/form-data; boundary=${boundary}`,
-        "transfer-encoding": "chunked",
-      },
-    });
-    // The server answers as soon as S3 fails and then drains the unread rest only briefly
-    // (the Hono adapter: 500 ms) before closing, so a client still sending may see its
-    // socket fail right after the answer arrived: keep whatever of the answer came.
-    let answer: { status: number; contentType?: string; chunks: Buffer[] } | undefined;
-    const settle = () => {
-      if (!answer) return;
-      const text = Buffer.concat(answer.chunks).toString();
-      let body: unknown = text;
-      try {
-        body = JSON.parse(text);
-      } catch {}
-      resolve({ status: answer.status, body, contentType: answer.contentType });
-    };
-    req.on("response", (res) => {
-      answer = {
-        status: res.statusCode ?? 0,
-        contentType: res.headers["content-type"],
-        chunks: [],
-      };
-      res.on("data", (c: Buffer) => answer?.chunks.push(c));
-      res.on("end", settle);
-      res.on("error", settle);
-    });
-    req.on("error", (err) => (answer ? settle() : resolve({ cut: err.message })));
-    const write = async (bytes: Buffer) => {
-      for (let at = 0; at < bytes.length; at += 256 * 1024) {
-        if (req.destroyed) return;
-        if (!req.write(bytes.subarray(at, at + 256 * 1024)))
-          await new Promise((r) => req.once("drain", r).once("close", r));
-      }
-    };
-    void (async () => {
-      req.write(open);
+function uploadAcross(file: Buffer, pauseAt: number, during: () => Promise<void>) {
+  return rawMultipartUpload(`${stack.services.ingest.url}/api/v1/ingest/upload`, admin, {
+    title: "across",
+    filename: "across.mp4",
+    async sendFile(write) {
       await write(file.subarray(0, pauseAt));
       await during();
       await write(file.subarray(pauseAt));
-      if (!req.destroyed) req.end(close);
-    })();
+    },
   });
 }
 
@@ -259,9 +210,9 @@ describe("S3 outage", () => {
     }
     // Mid-body, the 503 may reach a client that is still sending only as a closed
     // connection (the server cannot read 16 MiB more for it); either way nothing is stored.
-    if ("status" in during)
+    if (during.kind === "answer")
       expectUnavailable(during.status, during.body, "upload across the outage", during.contentType);
-    else expect(during.cut).toMatch(/EPIPE|ECONNRESET|socket hang up/);
+    else expect(during.error).toMatch(/EPIPE|ECONNRESET|socket hang up/);
     expectUnavailable(
       down.status,
       down.body,

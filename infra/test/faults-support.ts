@@ -1,12 +1,16 @@
 // What the fault tests (faults-*.test.ts) do to a whole stack from outside: log in, upload
 // with a paced body, list the catalogue as admin, read the media bucket and the event stream.
-import { request as httpRequest } from "node:http";
 import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { ErrorBodySchema, type MediaItem } from "@streamstack/contracts";
 import { expect } from "vitest";
 import type { ServiceName } from "../src/service-env.ts";
 import { s3ClientConfig, type TestStack } from "../src/testing/index.ts";
-import { catalogueEvents, login as platformLogin } from "../src/testing/platform.ts";
+import {
+  catalogueEvents,
+  login as platformLogin,
+  type RawUploadOutcome,
+  rawMultipartUpload,
+} from "../src/testing/platform.ts";
 
 export interface Answer {
   status: number;
@@ -97,13 +101,11 @@ export async function publishedEventCounts(stack: TestStack): Promise<Map<string
   return counts;
 }
 
-export type UploadOutcome =
-  | { kind: "answer"; status: number; body: unknown; text: string; contentType: string; at: number }
-  | { kind: "dropped"; error: string; at: number };
+export type UploadOutcome = RawUploadOutcome;
 
 /**
- * `POST /upload` as curl would send it (multipart, Content-Length known), but the last
- * bytes of the file wait for `release`: the test decides when each upload reaches the
+ * `POST /upload` as curl would send it (multipart, Content-Length known), but the second
+ * half of the file waits for `release`: the test decides when each upload reaches the
  * hand-off. Resolves with the answer, or with `dropped` if the connection ended without one.
  */
 export function pacedUpload(
@@ -112,51 +114,16 @@ export function pacedUpload(
   file: Buffer,
   opts: { title: string; release: Promise<void> },
 ): Promise<UploadOutcome> {
-  const boundary = "----faults-test-boundary-7MA4YWxkTrZu0gW";
-  const head = Buffer.from(
-    `--${boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\n${opts.title}\r\n` +
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="clip.mp4"\r\n` +
-      "Content-Type: video/mp4\r\n\r\n",
-  );
-  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   const split = Math.floor(file.length / 2);
-  return new Promise((resolve) => {
-    const req = httpRequest(`${ingestUrl}/api/v1/ingest/upload`, {
-      method: "POST",
-      agent: false,
-      headers: {
-        authorization: `Bearer ${token}`,
-        "content-type": `multipart/form-data; boundary=${boundary}`,
-        "content-length": String(head.length + file.length + tail.length),
-      },
-    });
-    req.on("response", (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("error", (err) => resolve({ kind: "dropped", error: String(err), at: Date.now() }));
-      res.on("end", () => {
-        const text = Buffer.concat(chunks).toString();
-        let body: unknown;
-        try {
-          body = JSON.parse(text);
-        } catch {
-          body = undefined;
-        }
-        const contentType = String(res.headers["content-type"] ?? "");
-        resolve({
-          kind: "answer",
-          status: res.statusCode ?? 0,
-          body,
-          text,
-          contentType,
-          at: Date.now(),
-        });
-      });
-    });
-    req.on("error", (err) => resolve({ kind: "dropped", error: String(err), at: Date.now() }));
-    req.write(head);
-    req.write(file.subarray(0, split));
-    void opts.release.then(() => req.end(Buffer.concat([file.subarray(split), tail])));
+  return rawMultipartUpload(`${ingestUrl}/api/v1/ingest/upload`, token, {
+    title: opts.title,
+    filename: "clip.mp4",
+    fileBytes: file.length,
+    async sendFile(write) {
+      await write(file.subarray(0, split));
+      await opts.release;
+      await write(file.subarray(split));
+    },
   });
 }
 

@@ -1,4 +1,5 @@
 import { request as httpRequest } from "node:http";
+import { rawMultipartUpload } from "@streamstack/infra";
 
 export interface Answer {
   status: number;
@@ -49,57 +50,26 @@ export async function uploadMultipart(base: string, u: MultipartUpload): Promise
 
 /**
  * `POST /upload` with a chunked body (no Content-Length): a multipart form whose file
- * part is `fileBytes` of `fill`, written in 64 KiB chunks. Resolves with the answer,
- * even when the server answers before the body is done.
+ * part is `head` followed by filler up to `fileBytes`, written in 64 KiB chunks. Resolves
+ * with the answer, even when the server answers before the body is done.
  */
-export function uploadChunked(
+export async function uploadChunked(
   base: string,
   token: string,
   opts: { filename: string; head: Uint8Array; fileBytes: number; title: string },
 ): Promise<{ status: number; body: unknown }> {
-  const boundary = "----ingest-test-boundary";
-  const open = Buffer.from(
-    `--${boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\n${opts.title}\r\n` +
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${opts.filename}"\r\n` +
-      "Content-Type: video/mp4\r\n\r\n",
-  );
-  const close = Buffer.from(`\r\n--${boundary}--\r\n`);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(`${base}/upload`, {
-      method: "POST",
-      headers: {
-        authorization: `Bearer ${token}`,
-        "content-type": `multipart/form-data; boundary=${boundary}`,
-        "transfer-encoding": "chunked",
-      },
-    });
-    req.on("response", (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => {
-        const text = Buffer.concat(chunks).toString();
-        resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined });
-      });
-    });
-    // The server may hang up once it has answered: that is the point of an early 413.
-    req.on("error", (err) => (req.writableEnded ? undefined : reject(err)));
-    const chunk = Buffer.alloc(64 * 1024, 7);
-    let sent = 0;
-    const pump = () => {
-      if (sent === 0) {
-        req.write(open);
-        req.write(opts.head);
-        sent = opts.head.length;
-      }
-      while (sent < opts.fileBytes) {
-        const n = Math.min(chunk.length, opts.fileBytes - sent);
-        sent += n;
-        if (!req.write(chunk.subarray(0, n))) return void req.once("drain", pump);
-      }
-      req.end(close);
-    };
-    pump();
+  const chunk = Buffer.alloc(64 * 1024, 7);
+  const outcome = await rawMultipartUpload(`${base}/upload`, token, {
+    title: opts.title,
+    filename: opts.filename,
+    async sendFile(write) {
+      await write(opts.head);
+      for (let sent = opts.head.length; sent < opts.fileBytes; sent += chunk.length)
+        await write(chunk.subarray(0, Math.min(chunk.length, opts.fileBytes - sent)));
+    },
   });
+  if (outcome.kind === "dropped") throw new Error(`no answer: ${outcome.error}`);
+  return outcome;
 }
 
 export const auth = (token: string | undefined): Record<string, string> =>

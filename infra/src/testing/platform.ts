@@ -246,3 +246,86 @@ export async function keepLogs(stack: { logDir: string } | undefined, name: stri
   await rm(to, { recursive: true, force: true });
   await cp(stack.logDir, to, { recursive: true }).catch(() => undefined);
 }
+
+/** What a hand-written upload got: the answer as received, or how it ended without one. */
+export type RawUploadOutcome =
+  | { kind: "answer"; status: number; body: unknown; text: string; contentType: string; at: number }
+  | { kind: "dropped"; error: string; at: number };
+
+/**
+ * `POST url` as multipart/form-data written by hand over node:http, for tests that pace
+ * the body: a `title` field, then the `file` part, whose bytes `sendFile` writes when it
+ * likes (`write` waits for the socket to drain and does nothing once the request is gone).
+ * With `fileBytes` the request has a Content-Length, as curl sends it; else it is chunked.
+ * An answer that arrives before the body is done is kept, also when the socket then fails
+ * under a client still sending (the server hangs up on the unread rest after an early 413
+ * or 503); `dropped` only when no answer came at all.
+ */
+export function rawMultipartUpload(
+  url: string,
+  token: string,
+  opts: {
+    title: string;
+    filename: string;
+    fileBytes?: number;
+    sendFile: (write: (bytes: Uint8Array) => Promise<void>) => Promise<void>;
+  },
+): Promise<RawUploadOutcome> {
+  const boundary = `----streamstack-test-${randomUUID()}`;
+  const open = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\n${opts.title}\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${opts.filename}"\r\n` +
+      "Content-Type: video/mp4\r\n\r\n",
+  );
+  const close = Buffer.from(`\r\n--${boundary}--\r\n`);
+  const length =
+    opts.fileBytes === undefined
+      ? { "transfer-encoding": "chunked" }
+      : { "content-length": String(open.length + opts.fileBytes + close.length) };
+  return new Promise((resolve) => {
+    const req = httpRequest(url, {
+      method: "POST",
+      agent: false,
+      headers: {
+        authorization: `Bearer ${token}`,
+        "content-type": `multipart/form-data; boundary=${boundary}`,
+        ...length,
+      },
+    });
+    let answer: { status: number; contentType: string; chunks: Buffer[] } | undefined;
+    const settle = () => {
+      if (!answer) return;
+      const text = Buffer.concat(answer.chunks).toString();
+      let body: unknown;
+      try {
+        body = text ? JSON.parse(text) : undefined;
+      } catch {
+        body = text;
+      }
+      const { status, contentType } = answer;
+      resolve({ kind: "answer", status, body, text, contentType, at: Date.now() });
+    };
+    req.on("response", (res) => {
+      const contentType = String(res.headers["content-type"] ?? "");
+      answer = { status: res.statusCode ?? 0, contentType, chunks: [] };
+      res.on("data", (c: Buffer) => answer?.chunks.push(c));
+      res.on("end", settle);
+      res.on("error", settle);
+    });
+    req.on("error", (err) =>
+      answer ? settle() : resolve({ kind: "dropped", error: err.message, at: Date.now() }),
+    );
+    const write = async (bytes: Uint8Array) => {
+      for (let at = 0; at < bytes.length; at += 256 * 1024) {
+        if (req.destroyed) return;
+        if (!req.write(bytes.subarray(at, at + 256 * 1024)))
+          await new Promise((r) => req.once("drain", r).once("close", r));
+      }
+    };
+    void (async () => {
+      req.write(open);
+      await opts.sendFile(write);
+      if (!req.destroyed) req.end(close);
+    })();
+  });
+}
