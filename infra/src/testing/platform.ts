@@ -60,7 +60,9 @@ export function uploadMultipart(
 ): Promise<JsonAnswer> {
   const form = new FormData();
   form.append("title", title);
-  form.append("file", new Blob([file], { type: "video/mp4" }), `${title}.mp4`);
+  // Our files are never backed by a SharedArrayBuffer; the DOM typing of Blob insists.
+  const bytes = file as Uint8Array<ArrayBuffer>;
+  form.append("file", new Blob([bytes], { type: "video/mp4" }), `${title}.mp4`);
   return jsonFetch(`${ingestUrl}/api/v1/ingest/upload`, {
     method: "POST",
     headers: bearer(token),
