@@ -75,15 +75,22 @@ export async function startThumbnailer(
     const metrics = createThumbnailerMetrics(kit.metrics, { jsm, consumer: jobsConsumer });
     watchConsumerLag(kit.metrics, jsm, [jobsConsumer, CONSUMERS.thumbnailCleanup]);
     const lastErrors = new LastErrors();
-    // Subscribed before pulling: our own pulls may raise the advisory.
-    const giveUp = watchExhaustedJobs({ ...kit, consumer: jobsConsumer, metrics, lastErrors });
-    stops.push(() => giveUp.stop());
-
     // Deleted items' tombstones: no thumbnail survives a delete (see tombstones.ts).
     const tombstones = kvTombstones(
       await openBucket(kit.nc, BUCKETS.deletedMedia, { replicas: config.NATS_REPLICAS }),
       jsm,
     );
+    // Subscribed before pulling: our own pulls may raise the advisory.
+    const giveUp = watchExhaustedJobs({
+      ...kit,
+      consumer: jobsConsumer,
+      metrics,
+      lastErrors,
+      tombstones,
+      s3,
+      thumbnailsBucket: buckets.thumbnails,
+    });
+    stops.push(() => giveUp.stop());
     const handler = handleProcessingJob({
       js: kit.js,
       logger,

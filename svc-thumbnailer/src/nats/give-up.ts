@@ -1,3 +1,4 @@
+import type { S3Client } from "@aws-sdk/client-s3";
 import {
   type ConsumerDef,
   decodeJson,
@@ -11,8 +12,10 @@ import {
 } from "@streamstack/contracts/server";
 import { gaveUpReason } from "../domain/failure.ts";
 import type { ThumbnailerMetrics } from "../metrics.ts";
+import { deleteThumbnail, thumbnailKey } from "../storage/objects.ts";
 import type { LastErrors } from "./last-errors.ts";
 import { publishFailed } from "./results.ts";
+import type { Tombstones } from "./tombstones.ts";
 
 export interface GiveUpDeps {
   nc: NatsConnection;
@@ -22,6 +25,9 @@ export interface GiveUpDeps {
   consumer: ConsumerDef;
   metrics: ThumbnailerMetrics;
   lastErrors: LastErrors;
+  tombstones: Tombstones;
+  s3: S3Client;
+  thumbnailsBucket: string;
 }
 
 /**
@@ -58,7 +64,14 @@ export function watchExhaustedJobs(deps: GiveUpDeps): { stop(): Promise<void> } 
   };
 }
 
-async function giveUp(deps: GiveUpDeps, advisory: MaxDeliveriesAdvisory, log: Logger) {
+/**
+ * Publishes `failed` for the exhausted job and removes it from the work queue. If its item
+ * was deleted meanwhile, the thumbnail goes too: a worker killed between writing it and
+ * its after-write tombstone check (tombstones.ts) left it, and no later delivery will
+ * check again. An item that was not deleted keeps its thumbnail — an earlier delivery may
+ * have published it successfully with only its ack lost.
+ */
+export async function giveUp(deps: GiveUpDeps, advisory: MaxDeliveriesAdvisory, log: Logger) {
   const { stream } = deps.consumer;
   const seq = advisory.stream_seq;
   let stored: Awaited<ReturnType<JetStreamManager["streams"]["getMessage"]>>;
@@ -79,6 +92,9 @@ async function giveUp(deps: GiveUpDeps, advisory: MaxDeliveriesAdvisory, log: Lo
     await publishFailed(deps.js, job.media_id, reason);
     deps.metrics.observeJob("gave_up", 0);
     log.warn({ seq, media_id: job.media_id, reason }, "exhausted job ended as failed");
+    if (await deps.tombstones.isDeleted(job.media_id)) {
+      await deleteThumbnail(deps.s3, deps.thumbnailsBucket, thumbnailKey(job.media_id));
+    }
   }
   try {
     await deps.jsm.streams.deleteMessage(stream, seq, false);
