@@ -108,7 +108,7 @@ export {
 } from "./hostile.ts";
 export { createTestIssuer, type TestIssuer } from "./issuer.ts";
 export { makeMp4, makePaddedMp4 } from "./media.ts";
-export { type RawUploadOutcome, rawMultipartUpload } from "./platform.ts";
+export { login, type RawUploadOutcome, rawMultipartUpload } from "./platform.ts";
 export {
   type Restartable,
   startTestStack,

@@ -317,11 +317,18 @@ export function rawMultipartUpload(
     req.on("error", (err) =>
       answer ? settle() : resolve({ kind: "dropped", error: err.message, at: Date.now() }),
     );
+    const drainedOrClosed = () =>
+      new Promise<void>((resolve) => {
+        const done = () => {
+          req.off("drain", done).off("close", done);
+          resolve();
+        };
+        req.once("drain", done).once("close", done);
+      });
     const write = async (bytes: Uint8Array) => {
       for (let at = 0; at < bytes.length; at += 256 * 1024) {
         if (req.destroyed) return;
-        if (!req.write(bytes.subarray(at, at + 256 * 1024)))
-          await new Promise((r) => req.once("drain", r).once("close", r));
+        if (!req.write(bytes.subarray(at, at + 256 * 1024))) await drainedOrClosed();
       }
     };
     void (async () => {
