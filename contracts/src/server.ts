@@ -41,6 +41,7 @@ export {
   publishProcessingJob,
   publishProcessingResult,
 } from "./nats/events.ts";
+export { type FollowOptions, followStream, type StreamFollower } from "./nats/follow.ts";
 export { type CallContext, contextHeaders, HEADER, readContext } from "./nats/headers.ts";
 export {
   ensureConsumer,

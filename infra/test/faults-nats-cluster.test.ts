@@ -6,7 +6,9 @@
 // kill still plays after it (read back from the R3 KV by a freshly started streaming
 // process), reads go on without an error, and the killed node catches up when restarted.
 // Then the node leading the stream-token KV is killed while new viewers press play: every
-// play still gets its token (catalogue waits out the election) and its first bytes.
+// play still gets its token (catalogue waits out the election) and its first bytes. An
+// operator's live event feed (SSE), open throughout, delivers every publication, also after
+// the node its consumer lives on is killed.
 import {
   connectNats,
   createLogger,
@@ -15,6 +17,7 @@ import {
   STREAMS,
 } from "@streamstack/contracts/server";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { openSse } from "../../svc-catalogue/test/sse.ts";
 import { SERVICES } from "../src/service-env.ts";
 import { eventually, makeMp4, startTestStack, type TestStack } from "../src/testing/index.ts";
 import {
@@ -125,6 +128,15 @@ it("loses no event, no token and no read when the CATALOGUE_EVENTS leader, then 
   const size = item.size_bytes ?? 0;
   const tokenBefore = `${streaming.url}${await streamToken(catalogue.url, admin, firstId)}`;
 
+  // An operator's live feed (the UI's pipeline page), open across the kill: its consumer
+  // may be the one on the node that dies.
+  const live = await openSse(`${catalogue.url}/api/v1/catalogue/events`, {
+    authorization: `Bearer ${admin}`,
+  });
+  expect(live.res.status).toBe(200);
+  expect(await live.until((f) => f.comment === "connected")).toBeDefined();
+  const liveEnded = live.until(() => false); // reads on in the background until closed
+
   const stop = { now: false };
   const viewers = Array.from({ length: VIEWERS }, () => viewer(tokenBefore, size, stop));
   // New viewers pressing play: a stream token each (catalogue → streaming → KV R3).
@@ -211,6 +223,22 @@ it("loses no event, no token and no read when the CATALOGUE_EVENTS leader, then 
     ).toHaveLength(1);
   }
 
+  // The live feed went on through the kill: every upload's publication reached it.
+  const livePublished = () =>
+    new Set(
+      live.frames
+        .filter((f) => f.event === "media.published")
+        .map((f) => (JSON.parse(f.data ?? "{}") as { media?: { id?: string } }).media?.id),
+    );
+  await eventually(
+    () => accepted.every((u) => livePublished().has(u.id)),
+    "every publication on the live feed opened before the kill",
+    90_000,
+  ).catch((err: Error) => {
+    const missing = accepted.filter((u) => !livePublished().has(u.id)).map((u) => u.id);
+    throw new Error(`${err.message}; missing ${missing.join(", ")}`);
+  });
+
   // The token issued before the kill, read back from KV by a streaming process that never
   // saw it (a restart empties the cache), with the node still down.
   await streaming.kill();
@@ -246,7 +274,36 @@ it("loses no event, no token and no read when the CATALOGUE_EVENTS leader, then 
   expect(bad2.map((a) => a.why)).toEqual([]);
   await kvLeader.start();
   await caughtUp(kvLeader);
+
+  // Last, the node the live feed's consumer lives on (a single replica on 2.9) dies: the
+  // feed moves to another node and delivers the next publication.
+  const feedNode = nodeNamed(await settledCluster("the live feed's consumer", liveFeedNode));
+  await feedNode.kill();
+  const next = await uploadMultipart(ingest.url, admin, video, "after-the-feed-node-died");
+  expect(next.status, JSON.stringify(next.body)).toBe(202);
+  const nextId = mediaIdOf(next.body) ?? "";
+  expect((await settled(catalogue.url, admin, nextId, 180_000)).status).toBe("published");
+  const feedMoved = Date.now();
+  await eventually(
+    () => livePublished().has(nextId),
+    "the live feed to deliver after its consumer's node died",
+    90_000,
+  );
+  console.log(
+    `killed ${feedNode.name} (live feed consumer): delivered ${Date.now() - feedMoved} ms after publication`,
+  );
+  live.close();
+  await liveEnded;
+  await feedNode.start();
+  await caughtUp(feedNode);
 }, 600_000);
+
+/** The node holding the live feed's consumer (catalogue's only ephemeral on the stream). */
+async function liveFeedNode(): Promise<string> {
+  for await (const c of jsm.consumers.list(STREAMS.catalogueEvents.name))
+    if (!c.config.durable_name && c.cluster?.leader) return c.cluster.leader;
+  throw new Error("no live feed consumer on CATALOGUE_EVENTS");
+}
 
 const mediaIdOf = (body: unknown) => (body as { media_id?: string } | undefined)?.media_id;
 const mediaIdOfEvent = (e: { type: string }) =>
@@ -272,6 +329,9 @@ async function leaderships(name: string): Promise<string[]> {
   };
   if (meta.meta_cluster?.leader === name) out.push("meta leader");
   for await (const s of jsm.streams.list()) if (s.cluster?.leader === name) out.push(s.config.name);
+  // The live feed's ephemeral consumer (R1 on 2.9): when it is here, the feed must move.
+  for await (const c of jsm.consumers.list(STREAMS.catalogueEvents.name))
+    if (c.cluster?.leader === name && !c.config.durable_name) out.push(`ephemeral ${c.name}`);
   return out;
 }
 

@@ -1,5 +1,6 @@
 import {
   CatalogueEvent,
+  followStream,
   type JetStreamClient,
   type JetStreamManager,
   STREAMS,
@@ -21,26 +22,24 @@ export interface LiveEventFeed extends AsyncIterable<LiveEvent> {
 const MAX_REPLAY = 1000;
 
 /**
- * Follows stream CATALOGUE_EVENTS with an ephemeral ordered consumer. The start is fixed
- * before returning (the next sequence, or right after `afterSeq`), so nothing published
- * after this call resolves can be missed, and JetStream's dedupe applies.
+ * Follows stream CATALOGUE_EVENTS from the next sequence, or right after `afterSeq`, with
+ * contracts' followStream: in order, and on across the loss of the cluster node its
+ * consumer lived on. The start is fixed before returning, so nothing published after this
+ * call resolves can be missed, and JetStream's dedupe applies.
  */
 export async function followCatalogueEvents(
   nats: { js: JetStreamClient; jsm: JetStreamManager },
   afterSeq?: number,
 ): Promise<LiveEventFeed> {
   const stream = STREAMS.catalogueEvents.name;
-  // With a cluster node down, the ephemeral consumer may land on it: try again elsewhere.
-  const { consumer, messages } = await whileClusterSettles(async () => {
-    const { state } = await nats.jsm.streams.info(stream);
-    const next = state.last_seq + 1;
-    const start =
-      afterSeq === undefined ? next : Math.min(next, Math.max(afterSeq + 1, next - MAX_REPLAY));
-    const consumer = await nats.js.consumers.get(stream, {
-      filterSubjects: SUBJECTS.catalogueEvents,
-      opt_start_seq: start,
-    });
-    return { consumer, messages: await consumer.consume() };
+  const { state } = await whileClusterSettles(() => nats.jsm.streams.info(stream));
+  const next = state.last_seq + 1;
+  const startSeq =
+    afterSeq === undefined ? next : Math.min(next, Math.max(afterSeq + 1, next - MAX_REPLAY));
+  const messages = await followStream(nats, {
+    stream,
+    filterSubject: SUBJECTS.catalogueEvents,
+    startSeq,
   });
   return {
     async *[Symbol.asyncIterator]() {
@@ -55,9 +54,6 @@ export async function followCatalogueEvents(
         if (parsed.success) yield { seq: m.seq, event: parsed.data };
       }
     },
-    async stop() {
-      messages.stop();
-      await consumer.delete().catch(() => undefined);
-    },
+    stop: () => messages.stop(),
   };
 }
