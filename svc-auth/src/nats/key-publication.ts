@@ -1,5 +1,5 @@
 import { JWKS_KEY, type Jwks, Jwks as JwksSchema } from "@streamstack/contracts";
-import type { KV, Logger } from "@streamstack/contracts/server";
+import { type KV, type Logger, whileClusterSettles } from "@streamstack/contracts/server";
 import { mergeJwks } from "../domain/jwks.ts";
 
 /** The JWKS currently in KV `auth-keys` (empty when none was published). */
@@ -14,7 +14,8 @@ export async function readPublishedJwks(kv: KV): Promise<{ jwks: Jwks; revision:
  * Publishes the signing key's public half to KV `auth-keys`, keeping earlier keys
  * (see mergeJwks). Compare-and-set on the entry's revision, so replicas starting at
  * the same moment (possibly with different keys during a rotation) never drop each
- * other's key.
+ * other's key. A write that timed out but landed fails the next compare-and-set and
+ * is then found already published.
  */
 export async function publishSigningKey(
   kv: KV,
@@ -22,7 +23,8 @@ export async function publishSigningKey(
   logger: Logger,
 ): Promise<Jwks> {
   for (let attempt = 1; ; attempt++) {
-    const { jwks, revision } = await readPublishedJwks(kv);
+    // A fresh cluster may not answer a KV read yet (TIMEOUT): wait it out, as for the bucket.
+    const { jwks, revision } = await whileClusterSettles(() => readPublishedJwks(kv));
     const merged = mergeJwks(jwks, key);
     if (JSON.stringify(merged) === JSON.stringify(jwks)) return jwks; // already published
     try {
