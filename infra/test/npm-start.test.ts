@@ -193,6 +193,21 @@ function expectPublished(item: MediaItem, size: { width: number; height: number 
 }
 
 /** A stream token, then a byte range of the item through the gateway (206). */
+/** An upload ended published with its title, probe metadata, exact size, thumbnail and bytes. */
+async function expectUploaded(
+  mediaId: string,
+  title: string,
+  mp4: Buffer,
+  size: { width: number; height: number },
+) {
+  const item = await settled(gateway, adminToken, mediaId);
+  expect(item.title).toBe(title);
+  expectPublished(item, size);
+  expect(item.size_bytes).toBe(mp4.length);
+  await expectThumbnail(item);
+  await expectPlays(item, mp4);
+}
+
 async function expectPlays(item: MediaItem, original?: Buffer) {
   const url = `${gateway}${await streamToken(gateway, adminToken, item.id)}`;
   const r = await rangeRead(url, "bytes=0-1023");
@@ -293,12 +308,7 @@ describe("npm start on a fresh data folder", () => {
     const body = stdout.slice(0, stdout.lastIndexOf("\n"));
     expect(status, body).toBe("202");
     const { media_id } = JSON.parse(body) as { media_id: string };
-    const item = await settled(gateway, adminToken, media_id);
-    expect(item.title).toBe("Uploaded with curl");
-    expectPublished(item, { width: 960, height: 540 });
-    expect(item.size_bytes).toBe(mp4.length);
-    await expectThumbnail(item);
-    await expectPlays(item, mp4);
+    await expectUploaded(media_id, "Uploaded with curl", mp4, { width: 960, height: 540 });
   }, 150_000);
 
   it("publishes an upload made with tus-js-client (resumable, three chunks)", async () => {
@@ -316,12 +326,7 @@ describe("npm start on a fresh data folder", () => {
       upload.start();
     });
     expect(mediaId).toMatch(/^[0-9a-f-]{36}$/);
-    const item = await settled(gateway, adminToken, mediaId);
-    expect(item.title).toBe("Uploaded with tus");
-    expectPublished(item, { width: 320, height: 240 });
-    expect(item.size_bytes).toBe(mp4.length);
-    await expectThumbnail(item);
-    await expectPlays(item, mp4);
+    await expectUploaded(mediaId, "Uploaded with tus", mp4, { width: 320, height: 240 });
   }, 150_000);
 
   it("stops everything it started on SIGTERM, exiting 0", async () => {
