@@ -97,9 +97,18 @@ export class JournaledS3Store extends S3Store {
       slot = undefined;
       offset += part.bytes;
       const whole = part.bytes >= this.minPartSize || size === offset;
+      // The slot guards the part's memory: free it once S3 has the bytes, not after the
+      // journal write that follows, so the next part can start meanwhile.
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        part.chunks = [];
+        part.slot?.release().catch(() => undefined);
+      };
       const sent = (async () => {
         try {
-          if (whole) await this.sendPart(metadata, part.chunks, part.bytes, part.number);
+          if (whole) await this.sendPart(metadata, part, release);
           // putObject takes a Buffer too (it has a length; a path-less stream has none).
           else await this.uploadIncompletePart(metadata.file.id, concat(part.chunks));
           uploaded += part.bytes;
@@ -107,7 +116,7 @@ export class JournaledS3Store extends S3Store {
           failure ??= err;
           src.destroy(err as Error);
         } finally {
-          part.slot?.release().catch(() => undefined);
+          release();
         }
       })();
       running.push(sent);
@@ -136,27 +145,28 @@ export class JournaledS3Store extends S3Store {
     return uploaded;
   }
 
+  /** Uploads one part from its chunks (again, on a connection fault), then journals it. */
   private async sendPart(
     metadata: MetadataValue,
-    chunks: Uint8Array[],
-    bytes: number,
-    partNumber: number,
+    part: { chunks: Uint8Array[]; bytes: number; number: number },
+    stored: () => void,
   ) {
     const { ETag } = await sendPartAgainOnFault(() =>
       this.client.uploadPart({
         Bucket: this.bucket,
         Key: metadata.file.id,
         UploadId: metadata["upload-id"],
-        PartNumber: partNumber,
+        PartNumber: part.number,
         // A stream of the chunks as they came, with the length S3 needs up front.
-        Body: Readable.from(chunks),
-        ContentLength: bytes,
+        Body: Readable.from(part.chunks),
+        ContentLength: part.bytes,
       }),
     );
+    stored(); // drops the chunks and frees the slot: only the journal write is left
     await this.recordPart(metadata.file.id, {
-      PartNumber: partNumber,
+      PartNumber: part.number,
       ETag: ETag ?? "",
-      Size: bytes,
+      Size: part.bytes,
     });
   }
 
