@@ -80,15 +80,14 @@ export async function startThumbnailer(
       await openBucket(kit.nc, BUCKETS.deletedMedia, { replicas: config.NATS_REPLICAS }),
       jsm,
     );
+    const deletedMedia = { tombstones, s3, bucket: buckets.thumbnails };
     // Subscribed before pulling: our own pulls may raise the advisory.
     const giveUp = watchExhaustedJobs({
       ...kit,
       consumer: jobsConsumer,
       metrics,
       lastErrors,
-      tombstones,
-      s3,
-      thumbnailsBucket: buckets.thumbnails,
+      deletedMedia,
     });
     stops.push(() => giveUp.stop());
     const handler = handleProcessingJob({
@@ -109,12 +108,7 @@ export async function startThumbnailer(
       },
     });
     const concurrency = config.THUMBNAILER_CONCURRENCY;
-    const guarded = skipDeletedMedia(handler, {
-      tombstones,
-      s3,
-      bucket: buckets.thumbnails,
-      logger,
-    });
+    const guarded = skipDeletedMedia(handler, { ...deletedMedia, logger });
     const jobs = await consume(kit.js, jobsConsumer, ProcessingJob, guarded, {
       logger,
       concurrency,

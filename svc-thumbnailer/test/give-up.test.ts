@@ -41,9 +41,11 @@ beforeAll(async () => {
     consumer,
     metrics: createThumbnailerMetrics(createMetrics("thumbnailer"), { jsm: world.jsm, consumer }),
     lastErrors: new LastErrors(),
-    tombstones: kvTombstones(kv, world.jsm),
-    s3: world.s3,
-    thumbnailsBucket: world.buckets.thumbnails,
+    deletedMedia: {
+      tombstones: kvTombstones(kv, world.jsm),
+      s3: world.s3,
+      bucket: world.buckets.thumbnails,
+    },
   };
 });
 afterAll(() => world?.close());
@@ -65,7 +67,7 @@ async function exhaustedJobWithThumbnail() {
 describe("giving up an exhausted job", () => {
   it("removes the thumbnail of an item deleted meanwhile, publishes failed, empties the queue", async () => {
     const { job, advisory } = await exhaustedJobWithThumbnail();
-    await deps.tombstones.bury(job.media_id);
+    await deps.deletedMedia.tombstones.bury(job.media_id);
     await giveUp(deps, advisory, logger);
     expect(await world.thumbnailExists(`${job.media_id}.jpg`)).toBe(false);
     expect((await world.results(job.media_id)).map((r) => r.outcome)).toEqual(["failed"]);
@@ -82,7 +84,7 @@ describe("giving up an exhausted job", () => {
 
   it("is idempotent: the same advisory again changes nothing", async () => {
     const { job, advisory } = await exhaustedJobWithThumbnail();
-    await deps.tombstones.bury(job.media_id);
+    await deps.deletedMedia.tombstones.bury(job.media_id);
     await giveUp(deps, advisory, logger);
     await giveUp(deps, advisory, logger);
     expect((await world.results(job.media_id)).map((r) => r.outcome)).toEqual(["failed"]);

@@ -82,8 +82,11 @@ export async function followStream(
   // The first consumer before returning, so a caller can still answer an error.
   current = await whileClusterSettles(() => open(next));
 
-  const forget = (name: string) => {
-    void nats.jsm.consumers.delete(opts.stream, name).catch(() => undefined);
+  /** Ends a consumer: its health checks, its messages, the consumer itself. */
+  const close = async (c: NonNullable<typeof current>) => {
+    clearInterval(c.watchdog);
+    c.messages.stop();
+    await nats.jsm.consumers.delete(opts.stream, c.name).catch(() => false);
   };
 
   return {
@@ -99,16 +102,13 @@ export async function followStream(
           yield m;
         }
         // The consumer went quiet or was deleted (its node died, or it idled out).
-        clearInterval(current.watchdog);
-        forget(current.name);
+        void close(current);
         current = undefined;
       }
     },
     async stop() {
       stopped = true;
-      if (current) clearInterval(current.watchdog);
-      current?.messages.stop();
-      if (current) await nats.jsm.consumers.delete(opts.stream, current.name).catch(() => false);
+      if (current) await close(current);
     },
   };
 }

@@ -1,10 +1,10 @@
 import type { ReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
-import { Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import type { Part } from "@aws-sdk/client-s3";
 import { type MetadataValue, S3Store } from "@tus/s3-store";
 import { ERRORS } from "@tus/utils";
-import { sendPartAgainOnFault } from "../s3/part-upload.ts";
+import { type ChunkedPart, partBody, sendPartAgainOnFault } from "../s3/part-upload.ts";
 
 /** Where the part journals of unfinished tus uploads live (one small JSON each). */
 export const TUS_JOURNAL_PREFIX = "_ingest/tus/";
@@ -148,7 +148,7 @@ export class JournaledS3Store extends S3Store {
   /** Uploads one part from its chunks (again, on a connection fault), then journals it. */
   private async sendPart(
     metadata: MetadataValue,
-    part: { chunks: Uint8Array[]; bytes: number; number: number },
+    part: ChunkedPart & { number: number },
     stored: () => void,
   ) {
     const { ETag } = await sendPartAgainOnFault(() =>
@@ -157,8 +157,7 @@ export class JournaledS3Store extends S3Store {
         Key: metadata.file.id,
         UploadId: metadata["upload-id"],
         PartNumber: part.number,
-        // A stream of the chunks as they came, with the length S3 needs up front.
-        Body: Readable.from(part.chunks),
+        Body: partBody(part), // the chunks as they came; S3 gets the length up front
         ContentLength: part.bytes,
       }),
     );

@@ -1,4 +1,3 @@
-import type { S3Client } from "@aws-sdk/client-s3";
 import {
   type ConsumerDef,
   decodeJson,
@@ -12,10 +11,9 @@ import {
 } from "@streamstack/contracts/server";
 import { gaveUpReason } from "../domain/failure.ts";
 import type { ThumbnailerMetrics } from "../metrics.ts";
-import { deleteThumbnail, thumbnailKey } from "../storage/objects.ts";
 import type { LastErrors } from "./last-errors.ts";
 import { publishFailed } from "./results.ts";
-import type { Tombstones } from "./tombstones.ts";
+import { type DeletedMediaCheck, removeThumbnailIfDeleted } from "./tombstones.ts";
 
 export interface GiveUpDeps {
   nc: NatsConnection;
@@ -25,9 +23,8 @@ export interface GiveUpDeps {
   consumer: ConsumerDef;
   metrics: ThumbnailerMetrics;
   lastErrors: LastErrors;
-  tombstones: Tombstones;
-  s3: S3Client;
-  thumbnailsBucket: string;
+  /** The thumbnail of an item deleted meanwhile goes too (see giveUp). */
+  deletedMedia: DeletedMediaCheck;
 }
 
 /**
@@ -92,9 +89,7 @@ export async function giveUp(deps: GiveUpDeps, advisory: MaxDeliveriesAdvisory, 
     await publishFailed(deps.js, job.media_id, reason);
     deps.metrics.observeJob("gave_up", 0);
     log.warn({ seq, media_id: job.media_id, reason }, "exhausted job ended as failed");
-    if (await deps.tombstones.isDeleted(job.media_id)) {
-      await deleteThumbnail(deps.s3, deps.thumbnailsBucket, thumbnailKey(job.media_id));
-    }
+    await removeThumbnailIfDeleted(deps.deletedMedia, job.media_id);
   }
   try {
     await deps.jsm.streams.deleteMessage(stream, seq, false);

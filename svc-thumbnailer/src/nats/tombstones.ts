@@ -64,15 +64,31 @@ function noMessage(err: unknown): boolean {
  * written for an item deleted meanwhile is removed. Storage or KV trouble here →
  * retry later (the next delivery repeats the check).
  */
+/** What removing a deleted item's thumbnail needs: its tombstones and the thumbnail bucket. */
+export interface DeletedMediaCheck {
+  tombstones: Tombstones;
+  s3: S3Client;
+  bucket: string;
+}
+
+/** Removes the item's thumbnail if the item is tombstoned; answers whether it was. */
+export async function removeThumbnailIfDeleted(
+  deps: DeletedMediaCheck,
+  mediaId: string,
+): Promise<boolean> {
+  const deleted = await deps.tombstones.isDeleted(mediaId);
+  if (deleted) await deleteThumbnail(deps.s3, deps.bucket, thumbnailKey(mediaId));
+  return deleted;
+}
+
 export function skipDeletedMedia(
   handler: MessageHandler<ProcessingJob>,
-  deps: { tombstones: Tombstones; s3: S3Client; bucket: string; logger: Logger },
+  deps: DeletedMediaCheck & { logger: Logger },
 ): MessageHandler<ProcessingJob> {
   const removeIfDeleted = async (mediaId: string) => {
     let deleted: boolean;
     try {
-      deleted = await deps.tombstones.isDeleted(mediaId);
-      if (deleted) await deleteThumbnail(deps.s3, deps.bucket, thumbnailKey(mediaId));
+      deleted = await removeThumbnailIfDeleted(deps, mediaId);
     } catch (err) {
       throw new RetryLater(`deleted-media check: ${(err as Error).message}`, 5000, { cause: err });
     }
