@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { startTestNats, type TestNats } from "@streamstack/infra";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -66,6 +67,19 @@ describe("serveRpc and request", () => {
     ).rejects.toMatchObject({
       code: "unavailable",
     });
+  });
+
+  it("registers with $SRV: its name, a semver version, its endpoints and the git revision", async () => {
+    const infos = [];
+    for await (const i of await kit.nc.services.client().info("streaming")) infos.push(i);
+    const info = infos.find((i) => i.id === kit.service.info().id);
+    expect(info?.name).toBe("streaming");
+    expect(info?.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(info?.endpoints.map((e) => e.subject)).toContain(RPC.tokenIssue.subject);
+    const head =
+      process.env.GIT_REVISION ??
+      execFileSync("git", ["rev-parse", "--short=12", "HEAD"]).toString().trim();
+    expect(info?.metadata?.git_revision).toBe(head);
   });
 
   it("reports honest $SRV stats and request metrics", async () => {

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import type { JetStreamClient, JetStreamManager, NatsConnection, Service } from "nats";
 import type { z } from "zod";
 import { connectNats } from "../nats/connect.ts";
@@ -42,7 +43,7 @@ export async function startKit(opts: {
     version: process.env.npm_package_version ?? "0.1.0",
     description: opts.description,
     queue: opts.name,
-    metadata: { git_revision: process.env.GIT_REVISION ?? "dev" },
+    metadata: { git_revision: gitRevision() },
   });
   return {
     name: opts.name,
@@ -57,4 +58,21 @@ export async function startKit(opts: {
       if (!nc.isClosed()) await nc.drain().catch(() => undefined);
     },
   };
+}
+
+/**
+ * The code's git revision for `$SRV.INFO`: GIT_REVISION when set (images are built from
+ * a revision and have no .git), else the checkout's own HEAD (`npm start`), else "unknown".
+ */
+export function gitRevision(): string {
+  if (process.env.GIT_REVISION) return process.env.GIT_REVISION;
+  try {
+    const rev = execFileSync("git", ["rev-parse", "--short=12", "HEAD"], {
+      stdio: ["ignore", "pipe", "ignore"],
+      timeout: 2_000,
+    });
+    return rev.toString().trim() || "unknown";
+  } catch {
+    return "unknown";
+  }
 }
