@@ -2,12 +2,11 @@
 // three uploads are being probed (an ffprobe held at a gate) when the worker process dies;
 // another starts. Every item ends published, none stays processing, and the event stream
 // holds exactly one `media.published` per item.
-import { existsSync, readdirSync } from "node:fs";
-import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { FFPROBE } from "../../svc-thumbnailer/test/media.ts";
+import { type Gate, gatedTool, gateStarts } from "../../svc-thumbnailer/test/fakes.ts";
 import { eventually, makeMp4, startTestStack, type TestStack } from "../src/testing/index.ts";
 import {
   catalogueEvents,
@@ -21,31 +20,15 @@ import {
 const JOBS = 3;
 let stack: TestStack;
 let dir: string;
-const hold = () => join(dir, "hold");
-
-/** ffprobe that marks each start, then waits while the `hold` file exists. */
-async function gatedFfprobe(): Promise<string> {
-  const path = join(dir, "ffprobe-gated");
-  await writeFile(
-    path,
-    `#!/bin/sh
-[ "$1" = "-version" ] && exec "${FFPROBE}" "$@"
-touch "${dir}/probe-started.$$"
-while [ -e "${hold()}" ]; do sleep 0.1; done
-exec "${FFPROBE}" "$@"
-`,
-  );
-  await chmod(path, 0o755);
-  return path;
-}
+let gate: Gate;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "thumbnailer-kill-"));
-  await writeFile(hold(), "");
+  gate = { dir: join(dir, "gate"), go: join(dir, "go") };
   stack = await startTestStack({
     env: {
       thumbnailer: {
-        FFPROBE_PATH: await gatedFfprobe(),
+        FFPROBE_PATH: await gatedTool(dir, "ffprobe", gate),
         THUMBNAILER_CONCURRENCY: String(JOBS),
         // Short, so the killed worker's jobs come back soon; working() keeps live ones.
         THUMBNAILER_ACK_WAIT_MS: "3000",
@@ -70,12 +53,10 @@ it("kill -9 with jobs in flight: another instance completes them all, each publi
     expect(a.status, JSON.stringify(a.body)).toBe(202);
     ids.push((a.body as { media_id: string }).media_id);
   }
-  const started = () => readdirSync(dir).filter((f) => f.startsWith("probe-started.")).length;
-  await eventually(() => started() >= JOBS, "every job in flight at the worker", 60_000);
+  await eventually(() => gateStarts(gate) >= JOBS, "every job in flight at the worker", 60_000);
 
   await thumbnailer.kill(); // -9, mid-probe
-  await rm(hold());
-  expect(existsSync(hold())).toBe(false);
+  await writeFile(gate.go, ""); // probes run from now on
   await thumbnailer.start(); // another instance
 
   for (const id of ids) {

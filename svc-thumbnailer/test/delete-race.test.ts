@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { existsSync } from "node:fs";
-import { chmod, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import {
@@ -9,7 +8,8 @@ import {
   publishProcessingJob,
 } from "@streamstack/contracts/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { FFMPEG, makeSample } from "./media.ts";
+import { type Gate, gatedTool, gateStarts } from "./fakes.ts";
+import { makeSample } from "./media.ts";
 import { startWorld, type World } from "./support.ts";
 
 // Issue 4's known gap: an item deleted while its job runs must not keep a thumbnail,
@@ -17,31 +17,13 @@ import { startWorld, type World } from "./support.ts";
 // "probe done" and "thumbnail written", so the delete is handled exactly in that gap.
 let world: World;
 let video: string;
-let started: string;
-let go: string;
-
-/** ffmpeg that signals it started, then waits for `go` before running for real. */
-async function gatedFfmpeg(dir: string): Promise<string> {
-  const path = join(dir, "ffmpeg-gated");
-  await writeFile(
-    path,
-    `#!/bin/sh
-[ "$1" = "-version" ] && exec "${FFMPEG}" "$@"
-touch "${started}"
-while [ ! -e "${go}" ]; do sleep 0.1; done
-exec "${FFMPEG}" "$@"
-`,
-  );
-  await chmod(path, 0o755);
-  return path;
-}
+let gate: Gate;
 
 beforeAll(async () => {
   world = await startWorld();
-  started = join(world.dir, "ffmpeg.started");
-  go = join(world.dir, "ffmpeg.go");
+  gate = { dir: join(world.dir, "ffmpeg-gate"), go: join(world.dir, "ffmpeg.go") };
   video = await makeSample(world.dir, "mp4-faststart");
-  await world.start({ FFMPEG_PATH: await gatedFfmpeg(world.dir) });
+  await world.start({ FFMPEG_PATH: await gatedTool(world.dir, "ffmpeg", gate) });
 });
 afterAll(() => world?.close());
 
@@ -64,20 +46,20 @@ async function deleteItem(mediaId: string) {
 describe("delete while processing", () => {
   it("a thumbnail written after the delete was handled is removed again", async () => {
     const job = await world.enqueue(video);
-    await vi.waitFor(() => expect(existsSync(started)).toBe(true), { timeout: 30_000 });
+    await vi.waitFor(() => expect(gateStarts(gate)).toBeGreaterThan(0), { timeout: 30_000 });
 
     // The delete is fully handled (tombstone, thumbnail removal) before any thumbnail exists.
     await deleteItem(job.media_id);
     expect(await world.thumbnailExists(`${job.media_id}.jpg`)).toBe(false);
 
-    await writeFile(go, ""); // ffmpeg runs, the thumbnail is written
+    await writeFile(gate.go, ""); // ffmpeg runs, the thumbnail is written
     expect((await world.waitForResult(job.media_id)).outcome).toBe("succeeded");
     await world.waitForEmptyQueue(); // the job's handler is done (acked)
     expect(await world.thumbnailExists(`${job.media_id}.jpg`)).toBe(false);
   });
 
   it("a job of an item deleted before it ran is acknowledged without work", async () => {
-    await writeFile(go, "");
+    await writeFile(gate.go, "");
     const mediaId = randomUUID();
     await deleteItem(mediaId);
     // A 1-byte "video": processed, it would end `failed`; skipped, it ends with nothing.

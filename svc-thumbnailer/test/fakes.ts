@@ -1,6 +1,7 @@
 // Stand-ins for ffprobe/ffmpeg that misbehave on purpose for some object keys and run the
 // real binary otherwise (including `-version`, which the worker checks at start).
-import { chmod, writeFile } from "node:fs/promises";
+import { readdirSync } from "node:fs";
+import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { FFMPEG, FFPROBE } from "./media.ts";
 
@@ -89,5 +90,33 @@ export function crashingFfprobe(dir: string): Promise<string> {
 echo "crashing worker $PPID on $key" >&2
 kill -KILL $PPID
 sleep 5`,
+  );
+}
+
+/** Where a gated tool marks each run's start, and the file whose creation lets it go on. */
+export interface Gate {
+  dir: string;
+  /** Created (empty) to let every waiting and later run go on. */
+  go: string;
+}
+
+/** How many runs of a gated tool have started. */
+export const gateStarts = (gate: Gate) =>
+  readdirSync(gate.dir).filter((f) => f.startsWith("started.")).length;
+
+/**
+ * ffmpeg or ffprobe held at a gate: each run marks its start in `gate.dir`, waits until
+ * `gate.go` exists, then runs for real — a job in flight for as long as the test wants.
+ */
+export async function gatedTool(dir: string, tool: "ffmpeg" | "ffprobe", gate: Gate) {
+  await mkdir(gate.dir, { recursive: true });
+  const real = tool === "ffmpeg" ? FFMPEG : FFPROBE;
+  return script(
+    dir,
+    `${tool}-gated`,
+    `[ "$key" = "-version" ] && exec "${real}" "$@"
+touch "${gate.dir}/started.$$"
+while [ ! -e "${gate.go}" ]; do sleep 0.1; done
+exec "${real}" "$@"`,
   );
 }
