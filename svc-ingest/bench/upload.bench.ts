@@ -53,6 +53,8 @@ interface Row {
   bytes: number;
   round: number;
   seconds: number;
+  /** CPU seconds the upload took from the client (this process) and from the S3 server. */
+  cpu: { client: number; s3: number };
   ingest?: { idle: number; peak: number; cpuSeconds: number };
 }
 
@@ -126,9 +128,17 @@ async function timed(
   round: number,
   run: () => Promise<unknown>,
 ): Promise<Row> {
+  const s3Before = await cpuSecondsOf(s3server.pid);
+  const clientBefore = process.cpuUsage();
   const started = performance.now();
   await run();
-  const row = { path, bytes, round, seconds: (performance.now() - started) / 1000 };
+  const seconds = (performance.now() - started) / 1000;
+  const client = process.cpuUsage(clientBefore);
+  const cpu = {
+    client: (client.user + client.system) / 1e6,
+    s3: (await cpuSecondsOf(s3server.pid)) - s3Before,
+  };
+  const row = { path, bytes, round, seconds, cpu };
   console.error(`${path} ${bytes / MiB} MiB: ${(bytes / MB / row.seconds).toFixed(1)} MB/s`);
   return row;
 }
@@ -200,16 +210,18 @@ function printTable(rows: Row[]) {
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
   const mb = (n: number) => `${(n / MB).toFixed(0)} MB`;
+  const seconds = (n: number) => `${n.toFixed(1)} s`;
   console.log(
     `\nUpload benchmark — s3rver, part ${PART / MiB} MiB × ${QUEUE} in flight, ${ROUNDS} rounds, ` +
       `${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)}, node ${process.version}\n` +
       "Time and throughput: median over rounds. Ratio: median of each round's direct time ÷\n" +
-      "ingest time (the two ran back to back, so a busy moment hits both). RSS: ingest process.\n",
+      "ingest time (the two ran back to back, so a busy moment hits both). RSS: ingest process.\n" +
+      "CPU: seconds of CPU each process spent on one upload (median); the client is this process.\n",
   );
   console.log(
-    "| path | size | time | throughput | vs direct (goal ≥ 0.9) | ingest RSS idle → peak | RSS growth (goal ≤ 100 MB) | ingest CPU |",
+    "| path | size | time | throughput | vs direct (goal ≥ 0.9) | ingest RSS idle → peak | RSS growth (goal ≤ 100 MB) | CPU: ingest | client | S3 server |",
   );
-  console.log("|---|---:|---:|---:|---:|---:|---:|---:|");
+  console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const group of groups.values()) {
     const { bytes, path } = group[0]!;
     const t = median(group.map((r) => r.seconds));
@@ -224,9 +236,13 @@ function printTable(rows: Row[]) {
       ? [
           `${mb(median(ingest.map((i) => i.idle)))} → ${mb(Math.max(...ingest.map((i) => i.peak)))}`,
           mb(Math.max(0, ...ingest.map((i) => i.peak - i.idle))),
-          `${median(ingest.map((i) => i.cpuSeconds)).toFixed(1)} s`,
+          seconds(median(ingest.map((i) => i.cpuSeconds))),
         ]
       : ["—", "—", "—"];
+    cells.push(
+      seconds(median(group.map((r) => r.cpu.client))),
+      seconds(median(group.map((r) => r.cpu.s3))),
+    );
     const ratio = path.startsWith("direct")
       ? "—"
       : `${median(ratios).toFixed(2)} (${ratios.map((x) => x.toFixed(2)).join(", ")})`;

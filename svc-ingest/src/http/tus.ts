@@ -12,6 +12,7 @@ import { type Context, Hono } from "hono";
 import { parseMediaKey } from "../domain/media-key.ts";
 import type { HandoffDeps } from "../handoff/handoff.ts";
 import type { JournaledS3Store } from "../tus/journaled-store.ts";
+import { handleTus } from "../tus/node-body.ts";
 import { MEDIA_ID_HEADER } from "../tus/tus-server.ts";
 import { nodeExchange } from "./node-request.ts";
 
@@ -59,7 +60,7 @@ export function tusRoutes(
     req.headers["x-request-id"] = c.var.requestId;
     res.setHeader("X-Request-Id", c.var.requestId);
     if (key) res.setHeader(MEDIA_ID_HEADER, key.mediaId);
-    await deps.tus.handle(req, res);
+    await handleTus(deps.tus, req, res);
     return new Response(null, { status: res.statusCode, headers: { "x-hono-already-sent": "1" } });
   };
   app.options("/tus", handle);
