@@ -24,6 +24,8 @@ describe("JournaledS3Store's part journal", () => {
   let bucket: string;
   let store: JournaledS3Store;
   let journalWrites = 0;
+  /** Holds each journal write this long before sending it (a slow S3). */
+  let journalDelayMs = 0;
 
   beforeAll(async () => {
     const info = testS3();
@@ -41,6 +43,7 @@ describe("JournaledS3Store's part journal", () => {
         const key = (args.input as { Key?: string }).Key ?? "";
         if (context.commandName === "PutObjectCommand" && key.startsWith(TUS_JOURNAL_PREFIX)) {
           journalWrites++;
+          if (journalDelayMs) await sleep(journalDelayMs);
         }
         return next(args);
       },
@@ -107,6 +110,26 @@ describe("JournaledS3Store's part journal", () => {
     const id = await newUpload(3 * PART);
     expect(await store.write(bodyOf(Buffer.alloc(3 * PART, 3)), id, 0)).toBe(3 * PART);
     await sleep(JOURNAL_EVERY_MS * 1.5);
+    expect(await journalInS3(id)).toBeUndefined();
+  });
+
+  it("lets a journal write still running finish before a finished upload's journal is deleted", async () => {
+    const id = await newUpload(3 * PART);
+    const src = new PassThrough();
+    journalWrites = 0;
+    const writing = store.write(src, id, 0);
+    try {
+      src.write(Buffer.alloc(2 * PART, 4));
+      await eventually(() => journalWrites >= 1, "the PATCH's first journal write");
+      journalDelayMs = 2 * JOURNAL_EVERY_MS;
+      // The timer's write of parts 1–2 has started and is held; now the upload completes.
+      await eventually(() => journalWrites >= 2, "the timer's journal write", 5 * JOURNAL_EVERY_MS);
+      src.end(Buffer.alloc(PART, 5));
+      expect(await writing).toBe(3 * PART);
+    } finally {
+      journalDelayMs = 0;
+    }
+    await sleep(3 * JOURNAL_EVERY_MS); // past the held write, had it been left running
     expect(await journalInS3(id)).toBeUndefined();
   });
 });

@@ -85,7 +85,7 @@ export class JournaledS3Store extends S3Store {
       await this.flushJournal(journal, id).catch(() => undefined); // keep what S3 stored
       throw err;
     } finally {
-      if (this.active.get(id) === journal) this.forget(id);
+      if (this.active.get(id) === journal) await this.forget(id);
     }
   }
 
@@ -217,7 +217,7 @@ export class JournaledS3Store extends S3Store {
 
   protected override async finishMultipartUpload(metadata: MetadataValue, parts: Array<Part>) {
     const location = await super.finishMultipartUpload(metadata, parts);
-    this.forget(metadata.file.id);
+    await this.forget(metadata.file.id);
     await this.deleteKeys([this.journalKey(metadata.file.id)]);
     return location;
   }
@@ -237,9 +237,9 @@ export class JournaledS3Store extends S3Store {
           if (!IGNORABLE_ABORT.has(err.name ?? "")) throw err;
         });
     }
+    await this.forget(id);
     await this.deleteKeys([id, this.infoKey(id), this.partKey(id, true), this.journalKey(id)]);
     await this.clearCache(id);
-    this.forget(id);
   }
 
   /** Removes unfinished uploads whose journal was last written longer ago than the expiry. */
@@ -265,11 +265,17 @@ export class JournaledS3Store extends S3Store {
     return removed;
   }
 
-  /** Stops journaling an upload here (finished or removed): no write may follow. */
-  private forget(id: string) {
+  /**
+   * Stops journaling an upload here (finished or removed): no write may start after
+   * this, and it resolves once a write already running is done, so a journal deleted
+   * next stays deleted.
+   */
+  private async forget(id: string): Promise<void> {
     const journal = this.active.get(id);
-    if (journal) clearTimeout(journal.timer);
+    if (!journal) return;
     this.active.delete(id);
+    clearTimeout(journal.timer);
+    await journal.writing.catch(() => undefined);
   }
 
   /** Notes a part S3 has stored; the journal is written within `JOURNAL_EVERY_MS`. */
