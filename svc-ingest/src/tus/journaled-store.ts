@@ -2,7 +2,7 @@ import type { ReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import type { Part } from "@aws-sdk/client-s3";
-import { type MetadataValue, S3Store } from "@tus/s3-store";
+import { type MetadataValue, type Options, S3Store } from "@tus/s3-store";
 import { ERRORS } from "@tus/utils";
 import { type ChunkedPart, partBody, sendPartAgainOnFault } from "../s3/part-upload.ts";
 
@@ -16,9 +16,9 @@ interface JournalPart {
 }
 
 /**
- * How long a part S3 has stored may wait to be journaled while its PATCH runs. Each
- * journal write is a request the S3 server must serve: once per part (8 MiB) that was
- * 4% of s3rver's CPU per uploaded GiB. The PATCH's end always writes the journal.
+ * How long a part S3 has stored may wait to be journaled while its PATCH runs (default).
+ * Each journal write is a request the S3 server must serve: once per part (8 MiB) that
+ * was 4% of s3rver's CPU per uploaded GiB. The PATCH's end always writes the journal.
  */
 export const JOURNAL_EVERY_MS = 1_000;
 
@@ -42,15 +42,21 @@ const IGNORABLE_ABORT = new Set(["MethodNotAllowed", "NotImplemented", "NoSuchUp
  * AbortMultipartUpload; MinIO and AWS work the same way with the journal.
  *
  * While a PATCH runs here, under the upload's lock, its journal in memory is the truth;
- * it is written to S3 at most every `JOURNAL_EVERY_MS` and before the PATCH answers.
+ * it is written to S3 at most every `journalEveryMs` and before the PATCH answers.
  * So the journal may lag S3 (by the parts of the last second, if ingest dies), never
  * lead it: a resumed upload then re-sends those parts, which S3 overwrites. Only the
  * unbroken run of parts from 1 counts. A missing journal means finished.
  */
 export class JournaledS3Store extends S3Store {
   private readonly active = new Map<string, ActiveJournal>();
+  private readonly journalEveryMs: number;
   /** Hears how many bytes each PATCH brought (also one the client broke off). */
   onReceived: ((bytes: number) => void) | undefined;
+
+  constructor(options: Options & { journalEveryMs?: number }) {
+    super(options);
+    this.journalEveryMs = options.journalEveryMs ?? JOURNAL_EVERY_MS;
+  }
 
   journalKey(id: string) {
     return `${TUS_JOURNAL_PREFIX}${id}.json`;
@@ -278,7 +284,7 @@ export class JournaledS3Store extends S3Store {
     await journal.writing.catch(() => undefined);
   }
 
-  /** Notes a part S3 has stored; the journal is written within `JOURNAL_EVERY_MS`. */
+  /** Notes a part S3 has stored; the journal is written within `journalEveryMs`. */
   private recordPart(id: string, part: JournalPart) {
     const journal = this.active.get(id);
     if (!journal) return; // finished or removed meanwhile: nothing left to resume
@@ -287,7 +293,7 @@ export class JournaledS3Store extends S3Store {
     journal.timer ??= setTimeout(() => {
       // A failed write stays dirty; the next one (at the latest the PATCH's end) retries.
       this.flushJournal(journal, id).catch(() => undefined);
-    }, JOURNAL_EVERY_MS).unref();
+    }, this.journalEveryMs).unref();
   }
 
   /** Writes the parts recorded since the last write, after any write still running. */

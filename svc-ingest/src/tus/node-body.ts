@@ -15,7 +15,10 @@ const BODY_HIGH_WATER_MARK = 1024 * 1024;
 export async function handleTus(tus: Server, req: IncomingMessage, res: ServerResponse) {
   const request = new NodeRequest({ req, res });
   if (req.method !== "GET" && req.method !== "HEAD") {
-    Object.defineProperty(request, "body", { value: webBody(req) });
+    let body: ReadableStream<Uint8Array> | undefined;
+    // Made when tus first asks, as srvx's own getter does: a request tus answers without
+    // reading its body is left to Node.
+    Object.defineProperty(request, "body", { get: () => (body ??= webBody(req)) });
   }
   await sendNodeResponse(res, await tus.handleWeb(request));
 }
