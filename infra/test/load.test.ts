@@ -6,6 +6,7 @@
 import { randomInt } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { Agent } from "node:http";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import {
@@ -87,6 +88,9 @@ afterAll(async () => {
       const bad = lines.filter((l) => /"level":(40|50|60)|error|warn/i.test(l)).slice(-15);
       if (bad.length) console.log(`--- ${name} warnings/errors ---\n${bad.join("\n")}`);
     }
+    // s3rver logs only what it dies of: its last lines say why storage refused connections.
+    const s3log = await readFile(join(stack.logDir, "s3rver.log"), "utf8").catch(() => "");
+    console.log(`--- s3rver log (last lines) ---\n${s3log.split("\n").slice(-30).join("\n")}`);
   }
   await stack?.stop();
   await mkdir(new URL("../../.test-artifacts/", import.meta.url), { recursive: true });

@@ -29,7 +29,9 @@ const server = new S3rver({
 const address = await server.run();
 console.log(`s3rver ready on http://${address.address}:${address.port} dir=${values.dir}`);
 
-const shutdown = () => {
+const shutdown = (signal: NodeJS.Signals) => {
+  // Said in the log: a test that finds storage gone can tell a stop from a crash.
+  console.log(`s3rver: ${signal} received, stopping`);
   // close() waits for open responses (a long video stream); do not let it hold us.
   setTimeout(() => process.exit(0), 2_000).unref();
   server.close().then(
