@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { PassThrough } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
-import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { eventually, testS3 } from "@streamstack/infra";
 import { Upload } from "@tus/utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -130,6 +130,33 @@ describe("JournaledS3Store's part journal", () => {
     }
     await sleep(2_000); // past the held write, had it been left running
     expect(await journalInS3(id)).toBeUndefined();
+  });
+
+  it("starts an upload over when its journal was torn (s3rver killed mid-write): no 500, same bytes", async () => {
+    const store = storeWith(200);
+    const size = 3 * PART;
+    const bytes = Buffer.concat([0, 1, 2].map((i) => Buffer.alloc(PART, 10 + i)));
+    const id = await newUpload(store, size);
+    // Two parts stored and a short leftover (.part) from a PATCH cut mid-way…
+    expect(await store.write(bodyOf(bytes.subarray(0, 2 * PART + MiB)), id, 0)).toBe(
+      2 * PART + MiB,
+    );
+    expect((await store.getUpload(id)).offset).toBe(2 * PART + MiB);
+    // …then the journal is cut short, as s3rver leaves an object it was killed writing.
+    const whole = JSON.stringify({ parts: [{ PartNumber: 1, ETag: '"x"', Size: PART }] });
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: `${TUS_JOURNAL_PREFIX}${id}.json`,
+        Body: whole.slice(0, 17),
+      }),
+    );
+
+    const fresh = storeWith(200); // another replica, or this one restarted: nothing cached
+    expect((await fresh.getUpload(id)).offset).toBe(0);
+    expect(await fresh.write(bodyOf(bytes), id, 0)).toBe(size);
+    const stored = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: id }));
+    expect(Buffer.from(await stored.Body!.transformToByteArray()).equals(bytes)).toBe(true);
   });
 });
 

@@ -316,15 +316,24 @@ export class JournaledS3Store extends S3Store {
   }
 
   private async loadJournal(id: string): Promise<JournalPart[] | undefined> {
+    let text: string;
     try {
       const res = await this.client.getObject({ Bucket: this.bucket, Key: this.journalKey(id) });
-      return (
-        JSON.parse((await res.Body?.transformToString()) ?? "{}") as { parts?: JournalPart[] }
-      ).parts;
+      text = (await res.Body?.transformToString()) ?? "";
     } catch (err) {
       if ((err as { name?: string }).name === "NoSuchKey") return undefined;
       throw err;
     }
+    const parts = parseJournal(text);
+    if (parts) return parts;
+    // Torn: s3rver writes an object in place, and one killed mid-write leaves the journal
+    // cut short (S3 and MinIO write atomically). Which parts S3 holds is then unknown, so
+    // the upload starts over: HEAD answers offset 0, the client sends from its first byte
+    // again and S3 overwrites the parts it had. The leftover short part goes too, or it
+    // would be taken for the upload's first bytes.
+    await this.deleteKeys([this.partKey(id, true)]);
+    await this.saveJournal(id, []);
+    return [];
   }
 
   private async saveJournal(id: string, parts: JournalPart[]) {
@@ -343,6 +352,23 @@ export class JournaledS3Store extends S3Store {
 
 function concat(chunks: Uint8Array[]): Readable {
   return Buffer.concat(chunks) as unknown as Readable;
+}
+
+/** A journal's parts, or undefined when the text is not a whole journal (torn, garbled). */
+export function parseJournal(text: string): JournalPart[] | undefined {
+  let parts: unknown;
+  try {
+    parts = (JSON.parse(text) as { parts?: unknown } | null)?.parts;
+  } catch {
+    return undefined;
+  }
+  const isPart = (p: unknown): p is JournalPart =>
+    typeof p === "object" &&
+    p !== null &&
+    Number.isInteger((p as JournalPart).PartNumber) &&
+    typeof (p as JournalPart).ETag === "string" &&
+    Number.isInteger((p as JournalPart).Size);
+  return Array.isArray(parts) && parts.every(isPart) ? parts : undefined;
 }
 
 /** The parts numbered 1, 2, 3, … without a gap: only those hold the upload's first bytes. */
