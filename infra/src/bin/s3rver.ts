@@ -3,6 +3,7 @@
 import { mkdirSync } from "node:fs";
 import { parseArgs } from "node:util";
 import S3rver from "s3rver";
+import { installSafeWrites } from "../s3rver-store.ts";
 
 const { values } = parseArgs({
   options: {
@@ -14,18 +15,21 @@ const { values } = parseArgs({
 });
 if (!values.dir) throw new Error("--dir is required");
 mkdirSync(values.dir, { recursive: true });
+installSafeWrites();
 
 const server = new S3rver({
   port: Number(values.port),
   address: values.address,
   directory: values.dir,
-  silent: true,
+  silent: false,
   // putBucket is a no-op for existing buckets: creating at every start is idempotent.
   configureBuckets: values.buckets
     .split(",")
     .filter(Boolean)
     .map((name) => ({ name })),
 });
+// Its log says why a request failed (a 500 names its cause), not a line per request.
+for (const transport of server.logger.transports) transport.level = "warn";
 const address = await server.run();
 console.log(`s3rver ready on http://${address.address}:${address.port} dir=${values.dir}`);
 

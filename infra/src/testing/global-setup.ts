@@ -1,12 +1,16 @@
 // vitest globalSetup of the integration project: ONE throwaway Postgres and ONE s3rver for the
 // whole run (each takes ~1 s to start); test files isolate themselves with a database and
 // buckets of their own (see ./index.ts). NATS is cheap, so each file starts its own.
+// Their logs go to .test-artifacts/shared/, kept after the run: if one of them dies, every
+// later test that uses it fails, and its log is the only place that says why.
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { startPostgres } from "../procs/postgres.ts";
-import { type S3Info, startS3 } from "../procs/s3.ts";
+import type { Stoppable } from "../procs/process.ts";
+import { tailFile } from "../procs/ready.ts";
+import { repoRoot, type S3Info, startS3 } from "../procs/s3.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -19,9 +23,12 @@ declare module "vitest" {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const dir = await mkdtemp(join(tmpdir(), "streamstack-test-"));
   await chmod(dir, 0o755); // as root, Postgres runs as "postgres" and must enter it
+  const logs = join(repoRoot, ".test-artifacts", "shared");
+  await rm(logs, { recursive: true, force: true });
+  const logFile = { postgres: join(logs, "postgres.log"), s3rver: join(logs, "s3rver.log") };
   const started = await Promise.allSettled([
-    startPostgres({ dataDir: join(dir, "postgres"), ephemeral: true }),
-    startS3({ dataDir: join(dir, "s3"), buckets: [] }),
+    startPostgres({ dataDir: join(dir, "postgres"), ephemeral: true, logFile: logFile.postgres }),
+    startS3({ dataDir: join(dir, "s3"), buckets: [], logFile: logFile.s3rver }),
   ]);
   const [pgResult, s3Result] = started;
   if (pgResult?.status !== "fulfilled" || s3Result?.status !== "fulfilled") {
@@ -30,10 +37,23 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw started.find((r) => r.status === "rejected")?.reason;
   }
   const [pg, s3] = [pgResult.value, s3Result.value];
+  let tearingDown = false;
+  const reportDeath = (name: keyof typeof logFile, server: Stoppable) =>
+    server.exited.then(async (how) => {
+      if (tearingDown) return;
+      console.error(
+        `\n[global-setup] the shared ${name} exited mid-run (${JSON.stringify(how)}); every ` +
+          `test that uses it fails from here. Last lines of ${logFile[name]}:\n` +
+          `${await tailFile(logFile[name])}\n`,
+      );
+    });
+  void reportDeath("postgres", pg);
+  void reportDeath("s3rver", s3);
   project.provide("postgresUrl", pg.url);
   const { endpoint, region, accessKeyId, secretAccessKey } = s3;
   project.provide("s3", { endpoint, region, accessKeyId, secretAccessKey });
   return async () => {
+    tearingDown = true;
     await Promise.all([pg.stop(), s3.stop()]);
     await rm(dir, { recursive: true, force: true });
   };

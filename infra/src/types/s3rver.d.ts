@@ -12,5 +12,7 @@ declare module "s3rver" {
     constructor(options: S3rverOptions);
     run(): Promise<{ address: string; port: number }>;
     close(): Promise<void>;
+    /** winston's, built in the constructor. */
+    logger: { transports: { level?: string }[] };
   }
 }
