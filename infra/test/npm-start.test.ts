@@ -55,8 +55,13 @@ interface Started {
   readonly done: boolean;
 }
 
+const BANNER = "StreamStack is running";
+/** How many times npmStart() ran: the log gains one banner per start. */
+let starts = 0;
+
 /** `npm start`'s own entry, detached (its own process group), output appended to a log. */
 function npmStart(): Started {
+  starts++;
   const out = openSync(join(logDir, "npm-start.log"), "a");
   // A fresh shell's environment, not vitest's: only what a person would have, plus the ports.
   const env: Record<string, string> = {
@@ -93,15 +98,20 @@ function npmStart(): Started {
 const startLog = () => readFileSync(join(logDir, "npm-start.log"), "utf8");
 const tail = (text: string, lines = 40) => text.split("\n").slice(-lines).join("\n");
 
-/** Until the gateway answers through to auth; fails at once if `npm start` exits. */
+/**
+ * Until this start's banner is printed and the gateway answers through to auth; fails at
+ * once if `npm start` exits. The gateway answers a moment before the banner (nginx is up
+ * before it is printed), so waiting for the gateway alone raced the banner's checks.
+ */
 async function gatewayUp(started: Started): Promise<void> {
   await eventually(
     async () => {
       if (started.done) throw new Error(`npm start exited early:\n${tail(startLog())}`);
+      if (startLog().split(BANNER).length - 1 < starts) return false;
       const res = await fetch(`${gateway}/api/v1/auth/jwks.json`).catch(() => undefined);
       return res?.status === 200;
     },
-    "the gateway of `npm start` to answer",
+    "the banner and the gateway of `npm start`",
     START_BOUND,
   ).catch((err: Error) => {
     throw new Error(`${err.message}\n--- npm start output ---\n${tail(startLog())}`);
@@ -262,7 +272,7 @@ describe("npm start on a fresh data folder", () => {
     const password = (await readFile(join(dataDir, "admin-password"), "utf8")).trim();
     expect(password.length).toBeGreaterThanOrEqual(8);
     const out = startLog();
-    expect(out).toContain("StreamStack is running");
+    expect(out).toContain(BANNER);
     expect(out).toContain(`http://localhost:${ports.HTTP_PORT}`);
     expect(out).toContain(`${ADMIN_EMAIL} / ${password}`);
     adminToken = await login(gateway, { email: ADMIN_EMAIL, password });

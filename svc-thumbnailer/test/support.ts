@@ -157,6 +157,9 @@ export async function startWorld(): Promise<World> {
         port,
         exited,
         async kill9() {
+          // A worker that is gone (a test's fake tool killed it) is not signalled: its
+          // group's id may by now be another process's (pids wrap at 32768 here).
+          if (child.exitCode !== null || child.signalCode !== null) return;
           try {
             process.kill(-child.pid!, "SIGKILL");
           } catch {
