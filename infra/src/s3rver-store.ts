@@ -8,11 +8,13 @@
 //    ECONNREFUSED from then on. Reproduced with 12 clients putting and deleting in one prefix.
 // 2. CompleteMultipartUpload read the parts through streams without an 'error' listener: a
 //    missing part crashed the server instead of answering InvalidPart.
-// 3. Objects were written in place, so a GET during a PUT, or a kill -9 mid-PUT, saw a torn
-//    object. S3 and MinIO replace an object whole; so does this store now (temp file, rename).
+// 3. Objects and their metadata files were written in place, so a GET during a PUT, or a
+//    kill -9 mid-PUT, saw a torn object (or a metadata file that no longer parsed: a 500 on
+//    that key for good). S3 and MinIO replace an object whole; so does this store now (temp
+//    file, then rename).
 //
-// installSafeWrites() replaces those three methods on the prototype; everything else is
-// s3rver's own. bin/s3rver.ts calls it before the server starts.
+// installSafeWrites() replaces those methods on the prototype; everything else is s3rver's
+// own. bin/s3rver.ts calls it before the server starts.
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { type FileHandle, mkdir, open, readFile, rename, rm, rmdir, stat } from "node:fs/promises";
@@ -36,7 +38,12 @@ interface Store {
   getResourcePath(bucket: string, key: string | undefined, resource: string): string;
   getBucketPath(bucket: string): string;
   putObject(object: unknown): Promise<Written>;
-  putMetadata(bucket: string, key: string, metadata: unknown, md5: string): Promise<void>;
+  putMetadata(
+    bucket: string,
+    key: string,
+    metadata: Record<string, string>,
+    md5: string,
+  ): Promise<void>;
 }
 
 const isNoEntry = (err: unknown) => (err as NodeJS.ErrnoException).code === "ENOENT";
@@ -116,13 +123,29 @@ export function installSafeWrites(): void {
       bucket: string;
       key: string;
       content: Readable | Buffer;
-      metadata: unknown;
+      metadata: Record<string, string>;
     },
   ): Promise<Written> {
     const path = this.getResourcePath(object.bucket, object.key, "object");
     const written = await writeWhole(path, object.content);
     await this.putMetadata(object.bucket, object.key, object.metadata, written.md5);
     return written;
+  };
+
+  proto.putMetadata = async function (
+    this: Store,
+    bucket: string,
+    key: string,
+    metadata: Record<string, string>,
+    md5: string,
+  ): Promise<void> {
+    const allowed: string[] = S3Object.ALLOWED_METADATA;
+    const kept = Object.entries(metadata).filter(
+      ([name]) => allowed.includes(name) || name.startsWith("x-amz-meta-"),
+    );
+    const json = JSON.stringify(Object.fromEntries(kept), null, 2);
+    if (md5) await writeWhole(this.getResourcePath(bucket, key, "object.md5"), Buffer.from(md5));
+    await writeWhole(this.getResourcePath(bucket, key, "metadata.json"), Buffer.from(json));
   };
 
   proto.putPart = async function (
