@@ -145,10 +145,13 @@ describe("tus uploads at /api/v1/ingest/tus/", () => {
 });
 
 describe("tus expiration", () => {
+  const EXPIRATION_MS = 10_000;
   let world: IngestWorld;
 
   beforeAll(async () => {
-    world = await startIngestWorld({ TUS_EXPIRATION_MS: "3000" });
+    // Long enough that the create and a 7 MiB PATCH finish inside it on a loaded machine
+    // (at 3 s the PATCH was once refused 410 Gone: the upload had expired mid-test).
+    world = await startIngestWorld({ TUS_EXPIRATION_MS: String(EXPIRATION_MS) });
   });
   afterAll(async () => {
     await world?.close();
@@ -166,7 +169,11 @@ describe("tus expiration", () => {
     expect((await world.keys()).filter((k) => k.includes(uploadId)).length).toBeGreaterThan(0);
     // Nothing is removed before the expiry; afterwards one round removes it.
     expect(await world.ingest.cleanUpExpiredUploads()).toBe(0);
-    await eventually(async () => (await world.ingest.cleanUpExpiredUploads()) === 1, "expiry");
+    await eventually(
+      async () => (await world.ingest.cleanUpExpiredUploads()) === 1,
+      "expiry",
+      EXPIRATION_MS + 30_000,
+    );
     expect((await world.keys()).filter((k) => k.includes(uploadId))).toEqual([]);
     expect((await tusHead(created.url, token)).status).toBe(404);
   });
