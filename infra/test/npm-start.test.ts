@@ -1,7 +1,8 @@
 // Issue 4's "Done when", through `npm start` itself (infra/bin/start.mjs, as a newcomer runs
 // it): on a fresh data folder the demo video is seeded through the real pipeline, a curl
 // multipart upload and a tus upload both end published with metadata and a thumbnail, and
-// SIGTERM stops everything it started. A restart on the same folder does not seed again.
+// SIGTERM stops everything it started. A restart on the same folder does not seed again, and
+// SEED_DEMO=0 seeds nothing on a fresh one.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { closeSync, existsSync, openSync, readdirSync, readFileSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -60,7 +61,7 @@ const BANNER = "StreamStack is running";
 let starts = 0;
 
 /** `npm start`'s own entry, detached (its own process group), output appended to a log. */
-function npmStart(): Started {
+function npmStart(extraEnv: Record<string, string> = {}): Started {
   starts++;
   const out = openSync(join(logDir, "npm-start.log"), "a");
   // A fresh shell's environment, not vitest's: only what a person would have, plus the ports.
@@ -74,7 +75,7 @@ function npmStart(): Started {
   if (process.env.FFMPEG_PATH) env.FFMPEG_PATH = process.env.FFMPEG_PATH;
   const child = spawn(process.execPath, ["infra/bin/start.mjs"], {
     cwd: repoRoot,
-    env,
+    env: { ...env, ...extraEnv },
     detached: true,
     stdio: ["ignore", out, out],
   });
@@ -396,6 +397,35 @@ describe("npm start on a fresh data folder", () => {
       adminToken = await login(gateway, { email: ADMIN_EMAIL, password });
       const titles = (await listAll()).map((i) => i.title).sort();
       expect(titles).toEqual(["StreamStack demo", "Uploaded with curl", "Uploaded with tus"]);
+      const how = await stopStart(current);
+      expect(how, `npm start output:\n${tail(startLog())}`).toEqual({ code: 0, signal: null });
+    },
+    START_BOUND + 90_000,
+  );
+
+  it(
+    "seeds nothing with SEED_DEMO=0, even on a fresh data folder",
+    async () => {
+      // A first start again: everything but the logs goes (new cluster, new admin password).
+      for (const name of readdirSync(dataDir).filter((n) => n !== "logs"))
+        await rm(join(dataDir, name), { recursive: true, force: true });
+      const accessLog = join(logDir, "nginx-access.log");
+      const loginsIn = (text: string) =>
+        text.split("\n").filter((l) => l.includes('"uri":"/api/v1/auth/login"')).length;
+      const before = loginsIn(await readFile(accessLog, "utf8"));
+      const logBefore = startLog().length;
+      current = npmStart({ SEED_DEMO: "0" });
+      await gatewayUp(current);
+      // The seed would log in right after the banner (see above); give it the same window.
+      await new Promise((r) => setTimeout(r, 5_000));
+      expect(loginsIn(await readFile(accessLog, "utf8"))).toBe(before);
+      const thisStart = startLog().slice(logBefore);
+      expect(thisStart).toContain("generated on this first start");
+      expect(thisStart).not.toContain("demo video");
+      expect(existsSync(join(dataDir, "demo-seeded"))).toBe(false);
+      const password = (await readFile(join(dataDir, "admin-password"), "utf8")).trim();
+      adminToken = await login(gateway, { email: ADMIN_EMAIL, password });
+      expect(await listAll()).toEqual([]);
       const how = await stopStart(current);
       expect(how, `npm start output:\n${tail(startLog())}`).toEqual({ code: 0, signal: null });
     },
