@@ -23,8 +23,8 @@ declare module "vitest" {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const dir = await mkdtemp(join(tmpdir(), "streamstack-test-"));
   await chmod(dir, 0o755); // as root, Postgres runs as "postgres" and must enter it
+  // Appended to, never removed: another run in this checkout may be writing there too.
   const logs = join(repoRoot, ".test-artifacts", "shared");
-  await rm(logs, { recursive: true, force: true });
   const logFile = { postgres: join(logs, "postgres.log"), s3rver: join(logs, "s3rver.log") };
   const started = await Promise.allSettled([
     startPostgres({ dataDir: join(dir, "postgres"), ephemeral: true, logFile: logFile.postgres }),
