@@ -20,7 +20,7 @@ import { createReadStream } from "node:fs";
 import { type FileHandle, mkdir, open, readFile, rename, rm, rmdir, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { basename, dirname, join, sep } from "node:path";
-import { Readable } from "node:stream";
+import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 
 const require = createRequire(import.meta.url);
@@ -78,13 +78,13 @@ export async function writeWhole(
   try {
     await pipeline(
       Buffer.isBuffer(content) ? Readable.from([content]) : content,
-      async function* (source: AsyncIterable<Buffer>) {
-        for await (const chunk of source) {
+      new Transform({
+        transform(chunk: Buffer, _encoding, done) {
           md5.update(chunk);
           size += chunk.length;
-          yield chunk;
-        }
-      },
+          done(null, chunk);
+        },
+      }),
       file.createWriteStream(),
     );
     await rename(temp, path);
