@@ -67,7 +67,7 @@ async function openTemp(path: string, makeDir: boolean): Promise<[string, FileHa
 }
 
 /** Streams `content` into `path` whole or not at all, with its size and MD5. */
-export async function writeWhole(
+async function writeWhole(
   path: string,
   content: Readable | Buffer,
   makeDir = true,
