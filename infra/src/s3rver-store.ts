@@ -2,7 +2,7 @@
 // As shipped, three of its write paths could take the whole server down or tear an object:
 //
 // 1. DeleteObject removes the key's directory once it is empty. A PUT into the same prefix
-//    (two tus part journals under tus-journal/, one written while the other is deleted) could
+//    (two tus part journals under _ingest/tus/, one written while the other is deleted) could
 //    have its directory removed between its mkdir and its open: ENOENT on a write stream with
 //    no 'error' listener, an uncaught exception, and every client of that s3rver got
 //    ECONNREFUSED from then on. Reproduced with 12 clients putting and deleting in one prefix.

@@ -96,6 +96,12 @@ function npmStart(extraEnv: Record<string, string> = {}): Started {
   };
 }
 
+/** Logins through the gateway so far (the demo seed's first step is one), from nginx's log. */
+async function gatewayLogins(): Promise<number> {
+  const log = await readFile(join(logDir, "nginx-access.log"), "utf8");
+  return log.split("\n").filter((l) => l.includes('"uri":"/api/v1/auth/login"')).length;
+}
+
 const startLog = () => readFileSync(join(logDir, "npm-start.log"), "utf8");
 const tail = (text: string, lines = 40) => text.split("\n").slice(-lines).join("\n");
 
@@ -382,16 +388,13 @@ describe("npm start on a fresh data folder", () => {
   it(
     "does not seed the demo again when restarted on the same data folder",
     async () => {
-      const accessLog = join(logDir, "nginx-access.log");
-      const loginsIn = (text: string) =>
-        text.split("\n").filter((l) => l.includes('"uri":"/api/v1/auth/login"')).length;
-      const before = loginsIn(await readFile(accessLog, "utf8"));
+      const before = await gatewayLogins();
       current = npmStart();
       await gatewayUp(current);
       // The seed's first step, right after the banner, is an admin login through the gateway:
       // none may come (the marker says it was done). Ours comes after this window.
       await new Promise((r) => setTimeout(r, 5_000));
-      expect(loginsIn(await readFile(accessLog, "utf8"))).toBe(before);
+      expect(await gatewayLogins()).toBe(before);
       expect(startLog()).toContain("generated on an earlier start");
       const password = (await readFile(join(dataDir, "admin-password"), "utf8")).trim();
       adminToken = await login(gateway, { email: ADMIN_EMAIL, password });
@@ -409,16 +412,13 @@ describe("npm start on a fresh data folder", () => {
       // A first start again: everything but the logs goes (new cluster, new admin password).
       for (const name of readdirSync(dataDir).filter((n) => n !== "logs"))
         await rm(join(dataDir, name), { recursive: true, force: true });
-      const accessLog = join(logDir, "nginx-access.log");
-      const loginsIn = (text: string) =>
-        text.split("\n").filter((l) => l.includes('"uri":"/api/v1/auth/login"')).length;
-      const before = loginsIn(await readFile(accessLog, "utf8"));
+      const before = await gatewayLogins();
       const logBefore = startLog().length;
       current = npmStart({ SEED_DEMO: "0" });
       await gatewayUp(current);
       // The seed would log in right after the banner (see above); give it the same window.
       await new Promise((r) => setTimeout(r, 5_000));
-      expect(loginsIn(await readFile(accessLog, "utf8"))).toBe(before);
+      expect(await gatewayLogins()).toBe(before);
       const thisStart = startLog().slice(logBefore);
       expect(thisStart).toContain("generated on this first start");
       expect(thisStart).not.toContain("demo video");

@@ -8,9 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { startPostgres } from "../procs/postgres.ts";
-import type { Stoppable } from "../procs/process.ts";
-import { tailFile } from "../procs/ready.ts";
 import { repoRoot, type S3Info, startS3 } from "../procs/s3.ts";
+import { Running } from "../running.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -37,24 +36,20 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw started.find((r) => r.status === "rejected")?.reason;
   }
   const [pg, s3] = [pgResult.value, s3Result.value];
-  let tearingDown = false;
-  const reportDeath = (name: keyof typeof logFile, server: Stoppable) =>
-    server.exited.then(async (how) => {
-      if (tearingDown) return;
-      console.error(
-        `\n[global-setup] the shared ${name} exited mid-run (${JSON.stringify(how)}); every ` +
-          `test that uses it fails from here. Last lines of ${logFile[name]}:\n` +
-          `${await tailFile(logFile[name])}\n`,
-      );
-    });
-  void reportDeath("postgres", pg);
-  void reportDeath("s3rver", s3);
+  // The stack's own watch: an exit before teardown is reported with the tail of its log.
+  const running = new Running((crash) =>
+    console.error(
+      `\n[global-setup] shared server: ${crash}\nEvery test that uses it fails from here.\n`,
+    ),
+  );
+  const layer = running.layer();
+  layer({ name: "postgres", server: pg, logFile: logFile.postgres });
+  layer({ name: "s3rver", server: s3, logFile: logFile.s3rver });
   project.provide("postgresUrl", pg.url);
   const { endpoint, region, accessKeyId, secretAccessKey } = s3;
   project.provide("s3", { endpoint, region, accessKeyId, secretAccessKey });
   return async () => {
-    tearingDown = true;
-    await Promise.all([pg.stop(), s3.stop()]);
+    await running.stopAll(() => undefined);
     await rm(dir, { recursive: true, force: true });
   };
 }
