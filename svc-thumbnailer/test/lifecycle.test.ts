@@ -1,7 +1,7 @@
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { hangingFfprobe, slowFfprobe } from "./fakes.ts";
+import { gatedTool, gateStarts, hangingFfprobe, slowFfprobe } from "./fakes.ts";
 import { makeSample } from "./media.ts";
 import { jobConsumerInfo, startWorld, type World } from "./support.ts";
 
@@ -28,6 +28,29 @@ describe("a job that takes longer than the ack wait", () => {
     const info = await jobConsumerInfo(world);
     expect(info.delivered.consumer_seq).toBe(1);
     expect(info.config.ack_wait).toBe(2_000_000_000); // the test really ran with a short ack wait
+  });
+});
+
+describe("bounded concurrency", () => {
+  it("runs at most THUMBNAILER_CONCURRENCY jobs at once; the rest wait in the queue", async () => {
+    world = await startWorld();
+    const gate = { dir: join(world.dir, "gate"), go: join(world.dir, "gate", "go") };
+    await world.start({
+      THUMBNAILER_CONCURRENCY: "2",
+      FFPROBE_PATH: await gatedTool(world.dir, "ffprobe", gate),
+    });
+    const sample = await makeSample(world.dir, "mp4-moov-at-end");
+    const jobs = [];
+    for (let i = 0; i < 5; i++) jobs.push(await world.enqueue(sample));
+    await vi.waitFor(() => expect(gateStarts(gate)).toBe(2), { timeout: 30_000 });
+    // Held at the gate a while: no third probe starts. (The client may hold one more message
+    // fetched ahead, so ack-pending can read 3; what runs is what the setting bounds.)
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(gateStarts(gate)).toBe(2);
+
+    writeFileSync(gate.go, "");
+    for (const job of jobs)
+      expect(await world.waitForResult(job.media_id)).toMatchObject({ outcome: "succeeded" });
   });
 });
 
