@@ -12,7 +12,7 @@ import { promisify } from "node:util";
 import type { MediaItem } from "@streamstack/contracts";
 import * as tus from "tus-js-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, isPortFree } from "../src/procs/ports.ts";
+import { freePortsBelowEphemeral, isPortFree } from "../src/procs/ports.ts";
 import { killStaleIn, signalGroup } from "../src/procs/reaper.ts";
 import { repoRoot } from "../src/procs/s3.ts";
 import { eventually, makeMp4, makePaddedMp4 } from "../src/testing/index.ts";
@@ -250,15 +250,9 @@ beforeAll(async () => {
   await chmod(dataDir, 0o711); // Postgres runs as its own uid and must pass through (not list)
   logDir = join(dataDir, "logs");
   await mkdir(logDir, { recursive: true });
-  const taken = new Set<number>();
-  const entries: [string, number][] = [];
-  for (const name of PORT_VARS) {
-    let port = await freePort();
-    while (taken.has(port)) port = await freePort();
-    taken.add(port);
-    entries.push([name, port]);
-  }
-  ports = Object.fromEntries(entries) as typeof ports;
+  // Not freePort(): the UI build and the restarts leave time for such a port to be taken.
+  const picked = await freePortsBelowEphemeral(PORT_VARS.length);
+  ports = Object.fromEntries(PORT_VARS.map((name, i) => [name, picked[i]])) as typeof ports;
   gateway = `http://127.0.0.1:${ports.HTTP_PORT}`;
   current = npmStart();
   await gatewayUp(current);

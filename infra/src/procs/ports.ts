@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 
 /** A TCP port that was free a moment ago (the OS picks it; a tiny race remains). */
@@ -12,6 +13,39 @@ export function freePort(host = "127.0.0.1"): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** The kernel's range for ports it hands out: listen(0) and every outgoing connection's local port. */
+export function ephemeralRange(): [number, number] {
+  try {
+    const [low, high] = readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8")
+      .trim()
+      .split(/\s+/)
+      .map(Number);
+    if (low && high) return [low, high];
+  } catch {
+    // not Linux: the IANA range, which macOS and Windows use
+  }
+  return [49152, 65535];
+}
+
+/**
+ * `count` distinct ports, free now, below the kernel's ephemeral range. For a stack started
+ * long after its ports are picked (a build first, restarts later): a port from freePort() can
+ * meanwhile be handed to another test's listen(0) or to any client socket, which blocks a later
+ * bind; nothing is handed a port outside that range unless it asks for it by number.
+ */
+export async function freePortsBelowEphemeral(count: number, floor = 10_000): Promise<number[]> {
+  const [low] = ephemeralRange();
+  const picked = new Set<number>();
+  for (let tries = 0; picked.size < count; tries++) {
+    if (tries > count * 100) throw new Error(`no ${count} free ports in ${floor}-${low - 1}`);
+    const port = floor + Math.floor(Math.random() * (low - floor));
+    if (!picked.has(port) && (await isPortFree(port)) && (await isPortFree(port, "127.0.0.1"))) {
+      picked.add(port);
+    }
+  }
+  return [...picked];
 }
 
 /** True when nothing listens on the port (checked on all interfaces, like a server would bind). */
