@@ -109,9 +109,11 @@ export async function startThumbnailer(
     });
     const concurrency = config.THUMBNAILER_CONCURRENCY;
     const guarded = skipDeletedMedia(handler, { ...deletedMedia, logger });
+    // Minutes-long jobs, several workers: none fetched before a slot is free (see consume).
     const jobs = await consume(kit.js, jobsConsumer, ProcessingJob, guarded, {
       logger,
       concurrency,
+      fetchAhead: false,
     });
     stops.unshift(() => jobs.stop());
     const cleanup = await consume(

@@ -43,13 +43,36 @@ describe("bounded concurrency", () => {
     const jobs = [];
     for (let i = 0; i < 5; i++) jobs.push(await world.enqueue(sample));
     await vi.waitFor(() => expect(gateStarts(gate)).toBe(2), { timeout: 30_000 });
-    // Held at the gate a while: no third probe starts. (The client may hold one more message
-    // fetched ahead, so ack-pending can read 3; what runs is what the setting bounds.)
+    // Held at the gate a while: no third probe starts, and no third job is even fetched: the
+    // three wait in the stream, where their ack wait has not begun.
     await new Promise((r) => setTimeout(r, 1_500));
     expect(gateStarts(gate)).toBe(2);
+    expect(await jobConsumerInfo(world)).toMatchObject({ num_ack_pending: 2, num_pending: 3 });
 
     writeFileSync(gate.go, "");
     for (const job of jobs)
+      expect(await world.waitForResult(job.media_id)).toMatchObject({ outcome: "succeeded" });
+  });
+
+  it("leaves a job it cannot start yet to an idle peer", async () => {
+    world = await startWorld();
+    const gate = { dir: join(world.dir, "gate"), go: join(world.dir, "gate", "go") };
+    const busy = { THUMBNAILER_CONCURRENCY: "2" };
+    await world.start({ ...busy, FFPROBE_PATH: await gatedTool(world.dir, "ffprobe", gate) });
+    const sample = await makeSample(world.dir, "mp4-moov-at-end");
+    const held = [await world.enqueue(sample), await world.enqueue(sample)];
+    await vi.waitFor(() => expect(gateStarts(gate)).toBe(2), { timeout: 30_000 });
+    const waiting = await world.enqueue(sample);
+    await new Promise((r) => setTimeout(r, 1_000)); // time for the busy worker to fetch ahead
+
+    await world.start(); // idle, with the real ffprobe
+    // Well within the 30 s ack wait: a job fetched ahead by the busy worker would reach the
+    // idle one only when that ran out (31 s, measured with nats.js's fetch-ahead consume).
+    const result = await world.waitForResult(waiting.media_id, 15_000);
+    expect(result).toMatchObject({ outcome: "succeeded" });
+    expect(gateStarts(gate)).toBe(2); // the busy worker is still on its first two jobs
+    writeFileSync(gate.go, "");
+    for (const job of held)
       expect(await world.waitForResult(job.media_id)).toMatchObject({ outcome: "succeeded" });
   });
 });
