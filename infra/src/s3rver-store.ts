@@ -14,7 +14,9 @@
 //    file, then rename).
 //
 // installSafeWrites() replaces those methods on the prototype; everything else is s3rver's
-// own. bin/s3rver.ts calls it before the server starts.
+// own. It also adds what s3rver lacked: AbortMultipartUpload (DELETE ?uploadId) answered
+// 405, so an aborted upload's parts (a 413, a client gone mid-upload) stayed on disk for good.
+// bin/s3rver.ts calls it before the server starts.
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { type FileHandle, mkdir, open, readFile, rename, rm, rmdir, stat } from "node:fs/promises";
@@ -27,6 +29,7 @@ const require = createRequire(import.meta.url);
 const FilesystemStore = require("s3rver/lib/stores/filesystem.js");
 const S3Error = require("s3rver/lib/models/error.js");
 const S3Object = require("s3rver/lib/models/object.js");
+const router = require("s3rver/lib/routes.js");
 
 /** What s3rver's controllers expect back from a write. */
 interface Written {
@@ -114,7 +117,41 @@ async function partsInOrder(uploadDir: string, numbers: number[]): Promise<Reada
   );
 }
 
+/** The part of a Koa context the abort handler reads and answers through. */
+interface AbortContext {
+  params: { bucket: string; queryMethod?: string };
+  query: Record<string, string>;
+  store: Store;
+  status: number;
+}
+
+/**
+ * AbortMultipartUpload, in the object DELETE route after s3rver's authentication: removes
+ * the upload and its parts. A part still arriving then fails with NoSuchUpload, as on S3.
+ */
+function handleAbort(route: { methods: string[]; path: string; stack: unknown[] }): void {
+  const last = route.stack.length - 1;
+  const original = route.stack[last] as (ctx: AbortContext) => unknown;
+  route.stack[last] = async (ctx: AbortContext) => {
+    if (ctx.params.queryMethod !== "uploadId") return original(ctx);
+    const uploadsDir = ctx.store.getResourcePath(ctx.params.bucket, undefined, "uploads");
+    const uploadDir = join(uploadsDir, basename(ctx.query.uploadId ?? ""));
+    if (uploadDir === uploadsDir || !(await stat(uploadDir).catch(() => undefined))) {
+      throw new S3Error("NoSuchUpload", "The specified upload does not exist.");
+    }
+    // Retries: a part's temp file may appear while the folder is being emptied.
+    await rm(uploadDir, { recursive: true, force: true, maxRetries: 5 });
+    ctx.status = 204;
+  };
+}
+
 export function installSafeWrites(): void {
+  const objectDelete = (router.stack as { methods: string[]; path: string; stack: unknown[] }[])
+    .filter((layer) => layer.methods.includes("DELETE") && layer.path === "/:bucket/:key+")
+    .at(-1);
+  if (!objectDelete) throw new Error("s3rver's object DELETE route moved: see s3rver-store.ts");
+  handleAbort(objectDelete);
+
   const proto = FilesystemStore.prototype as Store & Record<string, unknown>;
 
   proto.putObject = async function (

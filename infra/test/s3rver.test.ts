@@ -2,11 +2,12 @@
 // gives it: it must neither crash nor tear an object. As shipped, s3rver died on a PUT and a
 // DELETE racing in one key prefix, which took every test on the run's shared s3rver with it.
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
@@ -164,5 +165,37 @@ describe("the local S3 (s3rver, hardened)", () => {
     );
     await expect(late).rejects.toMatchObject({ name: "NoSuchUpload" });
     await eventually(() => crashed === undefined, "s3rver still up");
+  });
+
+  it("aborts a multipart upload: its parts leave the disk, and the upload is gone", async () => {
+    const Key = `abort-${randomBytes(4).toString("hex")}.bin`;
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key }));
+    const part = randomBytes(5 * 1024 * 1024);
+    await s3.send(
+      new UploadPartCommand({ Bucket: BUCKET, Key, UploadId, PartNumber: 1, Body: part }),
+    );
+    const uploads = join(dir, "s3", "objects", BUCKET, "._S3rver_uploads");
+    expect(await readdir(uploads)).toContain(UploadId);
+
+    await s3.send(new AbortMultipartUploadCommand({ Bucket: BUCKET, Key, UploadId }));
+    expect(await readdir(uploads)).not.toContain(UploadId);
+    const again = new AbortMultipartUploadCommand({ Bucket: BUCKET, Key, UploadId });
+    await expect(s3.send(again)).rejects.toMatchObject({ name: "NoSuchUpload" });
+    const late = new UploadPartCommand({
+      Bucket: BUCKET,
+      Key,
+      UploadId,
+      PartNumber: 2,
+      Body: part,
+    });
+    await expect(s3.send(late)).rejects.toMatchObject({ name: "NoSuchUpload" });
+    const complete = new CompleteMultipartUploadCommand({
+      Bucket: BUCKET,
+      Key,
+      UploadId,
+      MultipartUpload: { Parts: [{ PartNumber: 1, ETag: '"0"' }] },
+    });
+    await expect(s3.send(complete)).rejects.toMatchObject({ name: "NoSuchUpload" });
+    expect(crashed).toBeUndefined();
   });
 });

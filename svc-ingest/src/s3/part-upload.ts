@@ -158,7 +158,7 @@ export async function uploadInParts(
             ...{ Bucket: target.Bucket, Key: target.Key, UploadId: uploadId },
           }),
         )
-        .catch(() => undefined); // s3rver has no abort; its unfinished parts are invisible
+        .catch(() => undefined); // best effort: unfinished parts are invisible to readers
     }
     throw failure ?? err;
   }
