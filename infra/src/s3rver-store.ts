@@ -1,5 +1,6 @@
 // s3rver's FilesystemStore (s3rver 3.7.1, unmaintained), made safe for concurrent clients.
-// As shipped, three of its write paths could take the whole server down or tear an object:
+// As shipped, three of its write paths could take the whole server down or tear an object,
+// and it could not abort a multipart upload:
 //
 // 1. DeleteObject removes the key's directory once it is empty. A PUT into the same prefix
 //    (two tus part journals under _ingest/tus/, one written while the other is deleted) could
@@ -12,11 +13,12 @@
 //    kill -9 mid-PUT, saw a torn object (or a metadata file that no longer parsed: a 500 on
 //    that key for good). S3 and MinIO replace an object whole; so does this store now (temp
 //    file, then rename).
+// 4. AbortMultipartUpload (DELETE ?uploadId) answered 405, so an aborted upload's parts (a
+//    413, a client gone mid-upload) stayed on disk for good. It now removes them.
 //
-// installSafeWrites() replaces those methods on the prototype; everything else is s3rver's
-// own. It also adds what s3rver lacked: AbortMultipartUpload (DELETE ?uploadId) answered
-// 405, so an aborted upload's parts (a 413, a client gone mid-upload) stayed on disk for good.
-// bin/s3rver.ts calls it before the server starts.
+// hardenS3rver() replaces those write methods on the store's prototype and wraps the object
+// DELETE route's handler; everything else is s3rver's own. bin/s3rver.ts calls it before the
+// server starts.
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { type FileHandle, mkdir, open, readFile, rename, rm, rmdir, stat } from "node:fs/promises";
@@ -145,7 +147,7 @@ function handleAbort(route: { methods: string[]; path: string; stack: unknown[] 
   };
 }
 
-export function installSafeWrites(): void {
+export function hardenS3rver(): void {
   const objectDelete = (router.stack as { methods: string[]; path: string; stack: unknown[] }[])
     .filter((layer) => layer.methods.includes("DELETE") && layer.path === "/:bucket/:key+")
     .at(-1);

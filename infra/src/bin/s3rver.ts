@@ -3,7 +3,7 @@
 import { mkdirSync } from "node:fs";
 import { parseArgs } from "node:util";
 import S3rver from "s3rver";
-import { installSafeWrites } from "../s3rver-store.ts";
+import { hardenS3rver } from "../s3rver-store.ts";
 
 const { values } = parseArgs({
   options: {
@@ -15,7 +15,7 @@ const { values } = parseArgs({
 });
 if (!values.dir) throw new Error("--dir is required");
 mkdirSync(values.dir, { recursive: true });
-installSafeWrites();
+hardenS3rver();
 
 const server = new S3rver({
   port: Number(values.port),
