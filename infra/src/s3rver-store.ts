@@ -1,6 +1,6 @@
 // s3rver's FilesystemStore (s3rver 3.7.1, unmaintained), made safe for concurrent clients.
 // As shipped, three of its write paths could take the whole server down or tear an object,
-// and it could not abort a multipart upload:
+// it could not abort a multipart upload, and a listing could fail on a concurrent delete:
 //
 // 1. DeleteObject removes the key's directory once it is empty. A PUT into the same prefix
 //    (two tus part journals under _ingest/tus/, one written while the other is deleted) could
@@ -15,10 +15,13 @@
 //    file, then rename).
 // 4. AbortMultipartUpload (DELETE ?uploadId) answered 405, so an aborted upload's parts (a
 //    413, a client gone mid-upload) stayed on disk for good. It now removes them.
+// 5. ListObjects walks the bucket's folders with readdir, then stat: a key deleted between
+//    the two failed the whole listing with a 500 (ingest's expiry sweep lists the tus
+//    journals while finished uploads delete theirs). Such a listing is now made again.
 //
-// hardenS3rver() replaces those write methods on the store's prototype and wraps the object
-// DELETE route's handler; everything else is s3rver's own. bin/s3rver.ts calls it before the
-// server starts.
+// hardenS3rver() replaces those write methods on the store's prototype, retries a listing
+// that met a vanished key, and wraps the object DELETE route's handler; everything else is
+// s3rver's own. bin/s3rver.ts calls it before the server starts.
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { type FileHandle, mkdir, open, readFile, rename, rm, rmdir, stat } from "node:fs/promises";
@@ -155,6 +158,18 @@ export function hardenS3rver(): void {
   handleAbort(objectDelete);
 
   const proto = FilesystemStore.prototype as Store & Record<string, unknown>;
+
+  const listObjects = proto.listObjects as (...args: unknown[]) => Promise<unknown>;
+  proto.listObjects = async function (this: Store, ...args: unknown[]) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await listObjects.apply(this, args);
+      } catch (err) {
+        // A key or folder that went mid-walk; the next walk no longer meets it.
+        if (!isNoEntry(err) || attempt === 10) throw err;
+      }
+    }
+  };
 
   proto.putObject = async function (
     this: Store,

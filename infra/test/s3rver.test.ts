@@ -12,6 +12,7 @@ import {
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
   UploadPartCommand,
@@ -198,4 +199,36 @@ describe("the local S3 (s3rver, hardened)", () => {
     await expect(s3.send(complete)).rejects.toMatchObject({ name: "NoSuchUpload" });
     expect(crashed).toBeUndefined();
   });
+
+  it("lists a prefix while keys in it come and go, and answers every listing", async () => {
+    const small = randomBytes(100);
+    const failures: string[] = [];
+    let writing = true;
+    let listings = 0;
+    // Keys in folders of their own: a delete removes the key's file and then its empty
+    // folder, both of which a listing's walk may have just read the name of.
+    const writers = Array.from({ length: 8 }, async (_, client) => {
+      for (let i = 0; i < 150 && !crashed; i++) {
+        const Key = `sweep/${client}-${i % 3}/${i}.json`;
+        await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key, Body: small }));
+        await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key }));
+      }
+    });
+    const listers = Array.from({ length: 2 }, async () => {
+      while (writing && !crashed) {
+        try {
+          await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: "sweep/" }));
+          listings++;
+        } catch (err) {
+          failures.push(`${(err as Error).name}: ${(err as Error).message}`);
+        }
+      }
+    });
+    await Promise.all(writers);
+    writing = false;
+    await Promise.all(listers);
+    expect(crashed).toBeUndefined();
+    expect(listings).toBeGreaterThan(50);
+    expect(failures.slice(0, 5), `${failures.length} of ${listings + failures.length}`).toEqual([]);
+  }, 120_000);
 });
