@@ -57,21 +57,32 @@ interface Store {
 const isNoEntry = (err: unknown) => (err as NodeJS.ErrnoException).code === "ENOENT";
 
 /**
+ * Runs `step` again (up to 10 times in all) while it fails with ENOENT: a file or folder a
+ * concurrent delete removed under it, which the next try no longer meets or makes again.
+ */
+async function againOnNoEntry<T>(step: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (err) {
+      if (!isNoEntry(err) || attempt === 10) throw err;
+    }
+  }
+}
+
+/**
  * Opens a temp file beside `path`, creating its directory when `makeDir` (a delete racing in
  * the same prefix may remove it between the two steps: then both are done again).
  */
 async function openTemp(path: string, makeDir: boolean): Promise<[string, FileHandle]> {
   // Not ending in "._S3rver_object": listings never show it, even if a crash leaves it.
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      // mkdir fails with ENOENT too when the folder goes between its mkdir and its stat.
-      if (makeDir) await mkdir(dirname(path), { recursive: true });
-      return [temp, await open(temp, "wx")];
-    } catch (err) {
-      if (!makeDir || !isNoEntry(err) || attempt === 10) throw err;
-    }
-  }
+  if (!makeDir) return [temp, await open(temp, "wx")];
+  return againOnNoEntry(async () => {
+    // mkdir fails with ENOENT too when the folder goes between its mkdir and its stat.
+    await mkdir(dirname(path), { recursive: true });
+    return [temp, await open(temp, "wx")];
+  });
 }
 
 /** Streams `content` into `path` whole or not at all, with its size and MD5. */
@@ -160,15 +171,9 @@ export function hardenS3rver(): void {
   const proto = FilesystemStore.prototype as Store & Record<string, unknown>;
 
   const listObjects = proto.listObjects as (...args: unknown[]) => Promise<unknown>;
-  proto.listObjects = async function (this: Store, ...args: unknown[]) {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await listObjects.apply(this, args);
-      } catch (err) {
-        // A key or folder that went mid-walk; the next walk no longer meets it.
-        if (!isNoEntry(err) || attempt === 10) throw err;
-      }
-    }
+  // A key or folder that went mid-walk: the next walk no longer meets it.
+  proto.listObjects = function (this: Store, ...args: unknown[]) {
+    return againOnNoEntry(() => listObjects.apply(this, args));
   };
 
   proto.putObject = async function (

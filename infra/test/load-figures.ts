@@ -87,7 +87,7 @@ export interface HeapSample {
  * Reads a service's heap and external memory from its Prometheus /metrics every second, to
  * tell a growing RSS's part in JavaScript objects from Buffers and the allocator.
  */
-export function sampleHeap(metricsUrl: string, everyMs = 1000): { stop(): Promise<HeapSample[]> } {
+export function sampleHeap(metricsUrl: string): { stop(): Promise<HeapSample[]> } {
   const samples: HeapSample[] = [];
   const t0 = Date.now();
   const gauge = (text: string, name: string) =>
@@ -108,7 +108,7 @@ export function sampleHeap(metricsUrl: string, everyMs = 1000): { stop(): Promis
       .catch(() => undefined); // a slow scrape under load is a missing sample, not a failure
   };
   take();
-  const timer = setInterval(take, everyMs);
+  const timer = setInterval(take, 1000);
   return {
     async stop() {
       clearInterval(timer);

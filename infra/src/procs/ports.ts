@@ -41,9 +41,8 @@ export async function freePortsBelowEphemeral(count: number, floor = 10_000): Pr
   for (let tries = 0; picked.size < count; tries++) {
     if (tries > count * 100) throw new Error(`no ${count} free ports in ${floor}-${low - 1}`);
     const port = floor + Math.floor(Math.random() * (low - floor));
-    if (!picked.has(port) && (await isPortFree(port)) && (await isPortFree(port, "127.0.0.1"))) {
-      picked.add(port);
-    }
+    // Free on 0.0.0.0 means free on 127.0.0.1 too: a listener on either blocks that bind.
+    if (!picked.has(port) && (await isPortFree(port))) picked.add(port);
   }
   return [...picked];
 }
