@@ -7,6 +7,7 @@ import {
   PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
+import { PartBuffers } from "./part-buffers.ts";
 import { uploadInParts } from "./part-upload.ts";
 
 export interface StoredObject {
@@ -19,8 +20,8 @@ export interface MediaBucket {
   readonly name: string;
   /**
    * Streams `body` into an S3 multipart upload (single PUT when it is small), see
-   * uploadInParts. Memory is bounded by partBytes × (queueSize + 1); on failure the
-   * multipart upload is aborted.
+   * uploadInParts. Memory is bounded by partBytes × (queueSize + 1) per upload, in
+   * buffers the uploads share and reuse; on failure the multipart upload is aborted.
    */
   putStream(key: string, body: Readable, contentType: string): Promise<void>;
   /** The stored size, from HeadObject. */
@@ -40,11 +41,13 @@ export function mediaBucket(
   bucket: string,
   opts: { partBytes: number; queueSize: number },
 ): MediaBucket {
+  // Spares for one upload's worth of parts: a busy ingest reuses them, an idle one has none.
+  const pool = new PartBuffers(opts.partBytes, { keepSpare: opts.queueSize + 1 });
   return {
     name: bucket,
     async putStream(key, body, contentType) {
       await uploadInParts(s3, { Bucket: bucket, Key: key, ContentType: contentType }, body, {
-        partBytes: opts.partBytes,
+        pool,
         queueSize: opts.queueSize,
       });
     },

@@ -1,11 +1,21 @@
 import { Readable } from "node:stream";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type ChunkedPart, forEachPart, partBody, sendPartAgainOnFault } from "./part-upload.ts";
+import { PartBuffers } from "./part-buffers.ts";
+import { forEachPart, type Part, partData } from "./part-upload.ts";
 
-async function parts(chunks: Buffer[], partBytes: number): Promise<ChunkedPart[]> {
-  const found: ChunkedPart[] = [];
-  await forEachPart(Readable.from(chunks), partBytes, async (p) => void found.push(p));
+/** Runs forEachPart, keeping a copy of each part's bytes and giving its buffer back. */
+async function cut(chunks: Buffer[], pool: PartBuffers, partBytes?: number) {
+  const found: { bytes: number; data: Buffer; buffer: Buffer }[] = [];
+  await forEachPart(
+    Readable.from(chunks),
+    pool,
+    async (p: Part) => {
+      found.push({ bytes: p.bytes, data: Buffer.from(partData(p)), buffer: p.buffer });
+      pool.give(p.buffer);
+    },
+    partBytes,
+  );
   return found;
 }
 
@@ -17,74 +27,51 @@ describe("forEachPart", () => {
         fc.integer({ min: 1, max: 50 }),
         async (arrays, partBytes) => {
           const chunks = arrays.map((a) => Buffer.from(a));
-          const found = await parts(chunks, partBytes);
-          const total = chunks.reduce((n, c) => n + c.length, 0);
-          expect(found.map((p) => p.bytes).reduce((a, b) => a + b, 0)).toBe(total);
+          const pool = new PartBuffers(partBytes, { keepSpare: 2 });
+          const found = await cut(chunks, pool);
           for (const p of found.slice(0, -1)) expect(p.bytes).toBe(partBytes);
-          for (const p of found) {
-            expect(p.chunks.reduce((n, c) => n + c.length, 0)).toBe(p.bytes);
-          }
-          const joined = Buffer.concat(found.flatMap((p) => p.chunks));
+          for (const p of found) expect(p.data.length).toBe(p.bytes);
+          const joined = Buffer.concat(found.map((p) => p.data));
           expect(joined.equals(Buffer.concat(chunks))).toBe(true);
+          expect(pool.counts).toEqual({ inUse: 0, spare: 0, waiting: 0 });
         },
       ),
     );
   });
 
-  it("hands on views of the incoming chunks, not copies", async () => {
+  it("copies the chunks into the pool's buffers and reuses them part after part", async () => {
     const chunk = Buffer.alloc(10, 7);
-    const found = await parts([chunk], 4);
+    const pool = new PartBuffers(4, { keepSpare: 1 });
+    const held = await pool.take(); // another upload's part keeps the pool busy
+    const found = await cut([chunk], pool);
     expect(found.map((p) => p.bytes)).toEqual([4, 4, 2]);
-    for (const p of found) expect(p.chunks[0]?.buffer).toBe(chunk.buffer);
+    for (const p of found) expect(p.buffer.buffer).not.toBe(chunk.buffer);
+    expect(found[1]?.buffer).toBe(found[0]?.buffer);
+    expect(found[2]?.buffer).toBe(found[0]?.buffer);
+    pool.give(held);
+  });
+
+  it("takes parts of the size asked for, other than the pool's", async () => {
+    const pool = new PartBuffers(4, { keepSpare: 1 });
+    const found = await cut([Buffer.alloc(7, 1)], pool, 3);
+    expect(found.map((p) => p.bytes)).toEqual([3, 3, 1]);
+  });
+
+  it("gives the unfinished part back when the source fails", async () => {
+    const pool = new PartBuffers(4, { keepSpare: 1 });
+    async function* failing() {
+      yield Buffer.alloc(6, 1);
+      throw new Error("client went away");
+    }
+    const parts: Part[] = [];
+    await expect(forEachPart(failing(), pool, async (p) => void parts.push(p))).rejects.toThrow(
+      "client went away",
+    );
+    expect(parts.map((p) => p.bytes)).toEqual([4]);
+    expect(pool.counts.inUse).toBe(1); // the finished part is onPart's to give back
   });
 
   it("yields nothing for an empty body", async () => {
-    expect(await parts([], 4)).toEqual([]);
-  });
-});
-
-describe("sendPartAgainOnFault", () => {
-  const reset = () => Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" });
-  const s3Status = (status: number) =>
-    Object.assign(new Error(`S3 ${status}`), { $metadata: { httpStatusCode: status } });
-
-  /** A send that fails with `faults` in turn, then reads its fresh body to the end. */
-  function flakySend(part: ChunkedPart, faults: Error[]) {
-    const bodies: Buffer[] = [];
-    let calls = 0;
-    const send = async () => {
-      const body = partBody(part);
-      const fault = faults[calls++];
-      const got: Buffer[] = [];
-      for await (const c of body) {
-        got.push(c as Buffer);
-        if (fault) throw fault; // the connection breaks after the first chunk
-      }
-      bodies.push(Buffer.concat(got));
-      return "etag";
-    };
-    return { send, bodies, calls: () => calls };
-  }
-  const part: ChunkedPart = { chunks: [Buffer.from("abc"), Buffer.from("def")], bytes: 6 };
-
-  it("sends the whole part again, from its first byte, after a reset connection or a 5xx", async () => {
-    const s = flakySend(part, [reset(), s3Status(503)]);
-    expect(await sendPartAgainOnFault(s.send, [0, 0])).toBe("etag");
-    expect(s.calls()).toBe(3);
-    expect(s.bodies.map(String)).toEqual(["abcdef"]);
-  });
-
-  it("gives up after the last attempt with the fault itself", async () => {
-    const s = flakySend(part, [reset(), reset(), reset()]);
-    await expect(sendPartAgainOnFault(s.send, [0, 0])).rejects.toThrow("ECONNRESET");
-    expect(s.calls()).toBe(3);
-  });
-
-  it("does not repeat a refusal (4xx) or a bug", async () => {
-    for (const err of [s3Status(403), new TypeError("bug")]) {
-      const s = flakySend(part, [err]);
-      await expect(sendPartAgainOnFault(s.send, [0, 0])).rejects.toBe(err);
-      expect(s.calls()).toBe(1);
-    }
+    expect(await cut([], new PartBuffers(4, { keepSpare: 1 }))).toEqual([]);
   });
 });

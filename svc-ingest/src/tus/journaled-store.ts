@@ -1,10 +1,11 @@
 import type { ReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import type { Readable } from "node:stream";
-import type { Part } from "@aws-sdk/client-s3";
+import type { Part as StoredPart } from "@aws-sdk/client-s3";
 import { type MetadataValue, type Options, S3Store } from "@tus/s3-store";
 import { ERRORS } from "@tus/utils";
-import { type ChunkedPart, partBody, sendPartAgainOnFault } from "../s3/part-upload.ts";
+import { PartBuffers } from "../s3/part-buffers.ts";
+import { forEachPart, type Part, partData } from "../s3/part-upload.ts";
 
 /** Where the part journals of unfinished tus uploads live (one small JSON each). */
 export const TUS_JOURNAL_PREFIX = "_ingest/tus/";
@@ -50,12 +51,19 @@ const IGNORABLE_ABORT = new Set(["MethodNotAllowed", "NotImplemented", "NoSuchUp
 export class JournaledS3Store extends S3Store {
   private readonly active = new Map<string, ActiveJournal>();
   private readonly journalEveryMs: number;
+  /** Every part in flight, of all uploads, is one of these buffers. */
+  private readonly buffers: PartBuffers;
   /** Hears how many bytes each PATCH brought (also one the client broke off). */
   onReceived: ((bytes: number) => void) | undefined;
 
   constructor(options: Options & { journalEveryMs?: number }) {
     super(options);
     this.journalEveryMs = options.journalEveryMs ?? JOURNAL_EVERY_MS;
+    const inFlight = options.maxConcurrentPartUploads ?? 60; // the library's default
+    this.buffers = new PartBuffers(this.preferredPartSize, {
+      keepSpare: inFlight,
+      limit: inFlight,
+    });
   }
 
   journalKey(id: string) {
@@ -109,12 +117,13 @@ export class JournaledS3Store extends S3Store {
   /**
    * Replaces the library's part splitter, which stages every part in a temp file and
    * reads it back (a third of ingest's CPU per tus byte went to those file writes and
-   * reads): a part is the request's own chunks, held in memory until S3 has it — no
-   * copy, no disk. A part slot (`maxConcurrentPartUploads`, shared by all uploads) is
-   * taken before a part's first byte is read, so memory stays within slots × part size.
-   * As before: a short part that is not the last is stored as the "incomplete part"
-   * for the next PATCH; on a read error the unfinished part is dropped, and the call
-   * returns only once every part it started is settled.
+   * reads): a part is copied into a buffer from the store's pool as it arrives and held
+   * in memory until S3 has it — no disk. The pool lends at most
+   * `maxConcurrentPartUploads` buffers at once to all uploads together, and a part's
+   * buffer is taken before its first byte is read, so memory stays within that many
+   * parts. As before: a short part that is not the last is stored as the "incomplete
+   * part" for the next PATCH; on a read error the unfinished part is dropped, and the
+   * call returns only once every part it started is settled.
    */
   protected override async uploadParts(
     metadata: MetadataValue,
@@ -123,87 +132,64 @@ export class JournaledS3Store extends S3Store {
     offset: number,
   ): Promise<number> {
     const size = metadata.file.size;
-    const partSize = this.calcOptimalPartSize(size);
     const running: Promise<void>[] = [];
     let partNumber = firstPartNumber;
     let uploaded = 0;
     let failure: unknown;
-    let slot: { release(): Promise<void> } | undefined;
-    let chunks: Uint8Array[] = [];
-    let filled = 0;
 
-    const ship = () => {
-      const part = { chunks, bytes: filled, number: partNumber++, slot };
-      chunks = [];
-      filled = 0;
-      slot = undefined;
+    const ship = (part: Part) => {
+      const number = partNumber++;
       offset += part.bytes;
       const whole = part.bytes >= this.minPartSize || size === offset;
-      // The slot guards the part's memory: free it once S3 has the bytes, not after the
-      // journal write that follows, so the next part can start meanwhile.
-      let released = false;
-      const release = () => {
-        if (released) return;
-        released = true;
-        part.chunks = [];
-        part.slot?.release().catch(() => undefined);
+      // The buffer goes back once S3 has the bytes, not after the journal write that
+      // follows, so the next part can start meanwhile.
+      let stored = false;
+      const giveBack = () => {
+        if (stored) return;
+        stored = true;
+        this.buffers.give(part.buffer);
       };
       const sent = (async () => {
         try {
-          if (whole) await this.sendPart(metadata, part, release);
-          // putObject takes a Buffer too (it has a length; a path-less stream has none).
-          else await this.uploadIncompletePart(metadata.file.id, concat(part.chunks));
+          if (whole) await this.sendPart(metadata, { ...part, number }, giveBack);
+          else await this.uploadIncompletePart(metadata.file.id, asBody(partData(part)));
           uploaded += part.bytes;
         } catch (err) {
           failure ??= err;
           src.destroy(err as Error);
         } finally {
-          release();
+          giveBack();
         }
       })();
       running.push(sent);
     };
 
     try {
-      for await (const chunk of src as AsyncIterable<Uint8Array>) {
-        let rest = chunk;
-        while (rest.length > 0) {
-          slot ??= await this.partUploadSemaphore.acquire();
-          const take = Math.min(partSize - filled, rest.length);
-          chunks.push(take === rest.length ? rest : rest.subarray(0, take));
-          filled += take;
-          rest = rest.subarray(take);
-          if (filled === partSize) ship();
-        }
-      }
-      if (filled > 0) ship();
+      const partBytes = this.calcOptimalPartSize(size);
+      await forEachPart(src, this.buffers, async (part) => ship(part), partBytes);
     } catch (err) {
       failure ??= err;
     } finally {
-      slot?.release().catch(() => undefined);
       await Promise.allSettled(running);
     }
     if (failure) throw failure;
     return uploaded;
   }
 
-  /** Uploads one part from its chunks (again, on a connection fault), then journals it. */
+  /** Uploads one part (the SDK sends a Buffer again on a connection fault), then journals it. */
   private async sendPart(
     metadata: MetadataValue,
-    part: ChunkedPart & { number: number },
+    part: Part & { number: number },
     stored: () => void,
   ) {
-    const { ETag } = await sendPartAgainOnFault(() =>
-      this.client.uploadPart({
-        Bucket: this.bucket,
-        Key: metadata.file.id,
-        UploadId: metadata["upload-id"],
-        PartNumber: part.number,
-        Body: partBody(part), // the chunks as they came; S3 gets the length up front
-        ContentLength: part.bytes,
-      }),
-    );
-    stored(); // drops the chunks and frees the slot
+    const { ETag } = await this.client.uploadPart({
+      Bucket: this.bucket,
+      Key: metadata.file.id,
+      UploadId: metadata["upload-id"],
+      PartNumber: part.number,
+      Body: partData(part),
+    });
+    stored(); // gives the buffer back
     this.recordPart(metadata.file.id, {
       PartNumber: part.number,
       ETag: ETag ?? "",
@@ -211,7 +197,7 @@ export class JournaledS3Store extends S3Store {
     });
   }
 
-  protected override async retrieveParts(id: string): Promise<Array<Part>> {
+  protected override async retrieveParts(id: string): Promise<Array<StoredPart>> {
     const active = this.active.get(id);
     if (active) return unbrokenRun(active.parts);
     const journal = await this.loadJournal(id);
@@ -221,7 +207,10 @@ export class JournaledS3Store extends S3Store {
     return unbrokenRun(journal);
   }
 
-  protected override async finishMultipartUpload(metadata: MetadataValue, parts: Array<Part>) {
+  protected override async finishMultipartUpload(
+    metadata: MetadataValue,
+    parts: Array<StoredPart>,
+  ) {
     const location = await super.finishMultipartUpload(metadata, parts);
     await this.forget(metadata.file.id);
     await this.deleteKeys([this.journalKey(metadata.file.id)]);
@@ -350,8 +339,9 @@ export class JournaledS3Store extends S3Store {
   }
 }
 
-function concat(chunks: Uint8Array[]): Readable {
-  return Buffer.concat(chunks) as unknown as Readable;
+/** The library types the incomplete part as a stream; its putObject takes a Buffer too. */
+function asBody(data: Buffer): Readable {
+  return data as unknown as Readable;
 }
 
 /** A journal's parts, or undefined when the text is not a whole journal (torn, garbled). */
