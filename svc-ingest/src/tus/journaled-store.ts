@@ -6,6 +6,7 @@ import { type MetadataValue, type Options, S3Store } from "@tus/s3-store";
 import { ERRORS } from "@tus/utils";
 import { PartBuffers } from "../s3/part-buffers.ts";
 import { forEachPart, type Part, partData } from "../s3/part-upload.ts";
+import { signWithoutPayloadHash } from "../s3/unsigned-payload.ts";
 
 /** Where the part journals of unfinished tus uploads live (one small JSON each). */
 export const TUS_JOURNAL_PREFIX = "_ingest/tus/";
@@ -59,6 +60,8 @@ export class JournaledS3Store extends S3Store {
   constructor(options: Options & { journalEveryMs?: number }) {
     super(options);
     this.journalEveryMs = options.journalEveryMs ?? JOURNAL_EVERY_MS;
+    // Parts are Buffers now, which the SDK would otherwise hash for the signature.
+    signWithoutPayloadHash(this.client);
     const inFlight = options.maxConcurrentPartUploads ?? 60; // the library's default
     this.buffers = new PartBuffers(this.preferredPartSize, {
       keepSpare: inFlight,
