@@ -54,7 +54,7 @@ describe("POST /api/v1/ingest/upload (multipart)", () => {
     expect(await world.keys("_ingest/handoff/")).toEqual([]);
   });
 
-  it("stores a file of several S3 parts (cut from the request's own chunks) byte for byte", async () => {
+  it("stores a file of several S3 parts byte for byte", async () => {
     // 5 + 5 + 1 MiB parts; padding after the MP4 keeps the sniffed head a video.
     const file = Buffer.concat([mp4, randomBytes(11 * 1024 * 1024 - mp4.length)]);
     const res = await uploadMultipart(world.base, {
