@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import {
   AckPolicy,
   DeliverPolicy,
@@ -29,8 +30,10 @@ export interface FollowOptions {
  * replica: when that node dies it stops delivering, and nats.js's ordered consumer did not
  * recover from that within 90 s (infra/test/faults-nats-cluster.test.ts). Here two failed
  * health checks end the consumer and a new one starts right after the last message delivered;
- * nothing is skipped, nothing is delivered twice. The first consumer exists when this
- * resolves: a message stored after that is never missed.
+ * nothing is skipped, nothing is delivered twice. A new consumer that cannot be made yet
+ * is tried again until it can or the caller stops: the iteration only ends by `stop()`
+ * (or the caller's own return). The first consumer exists when this resolves: a message
+ * stored after that is never missed.
  */
 export async function followStream(
   nats: { js: JetStreamClient; jsm: JetStreamManager },
@@ -40,6 +43,7 @@ export async function followStream(
   let next = opts.startSeq;
   let stopped = false;
   let current: Awaited<ReturnType<typeof open>> | undefined;
+  const stopping = new AbortController();
 
   async function open(startSeq: number) {
     const info = await nats.jsm.consumers.add(opts.stream, {
@@ -91,24 +95,40 @@ export async function followStream(
 
   return {
     async *[Symbol.asyncIterator]() {
-      while (!stopped) {
-        if (!current) {
-          current = await whileClusterSettles(() => open(next));
-          if (stopped) break;
+      let failures = 0;
+      try {
+        while (!stopped) {
+          try {
+            current ??= await whileClusterSettles(() => open(next));
+            if (stopped) break;
+            for await (const m of current.messages) {
+              failures = 0;
+              if (m.seq < next) continue; // a new consumer may start where the old one was
+              next = m.seq + 1;
+              yield m;
+            }
+          } catch {
+            // No consumer could be made (a node or the meta leader still gone, the server
+            // refusing for now), or one failed mid-way: the caller is still reading, so
+            // try again, from the same sequence, after a pause that grows to 5 s.
+            const pause = Math.min(5_000, 250 * 2 ** failures++);
+            await sleep(pause, undefined, { signal: stopping.signal }).catch(() => undefined);
+          }
+          // The consumer went quiet or was deleted (its node died, or it idled out).
+          if (current) void close(current);
+          current = undefined;
         }
-        for await (const m of current.messages) {
-          if (m.seq < next) continue; // a new consumer may start where the old one was
-          next = m.seq + 1;
-          yield m;
-        }
-        // The consumer went quiet or was deleted (its node died, or it idled out).
-        void close(current);
+      } finally {
+        if (current) await close(current);
         current = undefined;
       }
     },
     async stop() {
       stopped = true;
-      if (current) await close(current);
+      stopping.abort(); // ends a pause between tries at once
+      const last = current;
+      current = undefined;
+      if (last) await close(last);
     },
   };
 }
