@@ -99,7 +99,7 @@ export async function followStream(
       try {
         while (!stopped) {
           try {
-            current ??= await whileClusterSettles(() => open(next));
+            current ??= await open(next); // a refusal is tried again below
             if (stopped) break;
             for await (const m of current.messages) {
               failures = 0;

@@ -110,26 +110,23 @@ export async function uploadInParts(
     const tracked = sent.finally(() => inFlight.delete(tracked));
     inFlight.add(tracked);
   };
-  const startPending = async () => {
+  /** Starts the part held back, if any; the newest part (if given) is held back instead. */
+  const startPending = async (newest?: Part) => {
     const part = pending;
-    pending = undefined;
+    pending = newest; // given back by the catch below if starting `part` fails
     if (part) await start(part);
   };
 
   try {
-    // One part is held back until the next begins: a body that ends within its first
-    // part is a single PutObject, as with lib-storage.
+    // The first part is held back until the next begins: a body that ends within it is a
+    // single PutObject, as with lib-storage.
     await forEachPart(body, pool, async (part) => {
       if (!uploadId && !pending) {
         pending = part;
         return;
       }
-      try {
-        await startPending();
-      } catch (err) {
-        pool.give(part.buffer);
-        throw err;
-      }
+      await startPending(part);
+      pending = undefined;
       await start(part);
     });
     if (!uploadId) {
